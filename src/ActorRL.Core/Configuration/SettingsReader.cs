@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ActorRL.Core.Configuration;
+
+/// <summary>
+/// Typed, validated reads from one section of a resolved HOCON tree. Every failure is a
+/// <see cref="SettingsException"/> naming the full key, the file and line the value came from, the bad value
+/// and what is allowed. Settings records call this once, at the edge; logic never sees HOCON.
+/// </summary>
+public sealed partial class SettingsReader
+{
+    private readonly HoconObject _root;
+
+    internal SettingsReader(HoconObject root, string path)
+    {
+        _root = root;
+        Path = path;
+    }
+
+    /// <summary>Full path of this section ("" for the root).</summary>
+    public string Path { get; }
+
+    /// <summary>Parses HOCON text alone (no reference.conf) and reads from <paramref name="section"/>.</summary>
+    public static SettingsReader Parse(string hocon, string section = "", string source = "<text>")
+    {
+        var root = HoconParser.Parse(hocon, source);
+        HoconResolver.Resolve(root);
+        return new SettingsReader(root, section);
+    }
+
+    /// <summary>reference.conf with <paramref name="hoconOverrides"/> on top (checked for unknown keys).</summary>
+    public static SettingsReader FromReference(string hoconOverrides = "", string section = "") =>
+        PipelineConfig.FromText(hoconOverrides).Reader(section);
+
+    public SettingsReader Section(string key) => new(_root, Full(key));
+
+    public bool IsSet(string key) => Find(key) is { } node && node is not HoconScalar { Kind: HoconScalarKind.Null };
+
+    /// <summary>The keys present directly in this section, in file order.</summary>
+    public IReadOnlyList<string> Keys =>
+        (HoconResolver.Find(_root, Path) as HoconObject)?.Fields.Select(f => f.Key).ToList() ?? (IReadOnlyList<string>)Array.Empty<string>();
+
+    public string GetString(string key) => Scalar(key, "a string").Text;
+
+    public string? GetStringOrNull(string key) => IsSet(key) ? GetString(key) : null;
+
+    public string GetEnum(string key, params string[] allowed)
+    {
+        var s = Scalar(key, $"one of {string.Join(" | ", allowed)}");
+        if (Array.IndexOf(allowed, s.Text) < 0) throw Bad(key, s, $"one of {string.Join(" | ", allowed)}");
+        return s.Text;
+    }
+
+    public string? GetEnumOrNull(string key, params string[] allowed) => IsSet(key) ? GetEnum(key, allowed) : null;
+
+    public int GetInt(string key, int min = int.MinValue, int max = int.MaxValue) =>
+        (int)GetLong(key, min, max);
+
+    public int? GetIntOrNull(string key, int min = int.MinValue, int max = int.MaxValue) =>
+        IsSet(key) ? GetInt(key, min, max) : null;
+
+    public long GetLong(string key, long min = long.MinValue, long max = long.MaxValue)
+    {
+        var expected = "a whole number" + Range(min == long.MinValue ? null : min, max == long.MaxValue ? null : max);
+        var s = Scalar(key, expected);
+        if (!long.TryParse(s.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            || value < min || value > max)
+            throw Bad(key, s, expected);
+        return value;
+    }
+
+    public double GetDouble(string key, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
+    {
+        var expected = "a number" + Range(double.IsNegativeInfinity(min) ? null : min, double.IsPositiveInfinity(max) ? null : max);
+        var s = Scalar(key, expected);
+        if (!double.TryParse(s.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            || double.IsNaN(value) || value < min || value > max)
+            throw Bad(key, s, expected);
+        return value;
+    }
+
+    public double? GetDoubleOrNull(string key, double min = double.NegativeInfinity, double max = double.PositiveInfinity) =>
+        IsSet(key) ? GetDouble(key, min, max) : null;
+
+    public bool GetBool(string key)
+    {
+        const string expected = "true or false";
+        var s = Scalar(key, expected);
+        return s.Text switch
+        {
+            "true" or "yes" or "on" => true,
+            "false" or "no" or "off" => false,
+            _ => throw Bad(key, s, expected),
+        };
+    }
+
+    public bool? GetBoolOrNull(string key) => IsSet(key) ? GetBool(key) : null;
+
+    public TimeSpan GetDuration(string key)
+    {
+        const string expected = "a duration such as 500ms, 10s, 2m or 1h";
+        var s = Scalar(key, expected);
+        var m = DurationPattern().Match(s.Text);
+        if (!m.Success) throw Bad(key, s, expected);
+        var amount = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        var duration = m.Groups[2].Value switch
+        {
+            "ms" or "millis" or "milliseconds" => TimeSpan.FromMilliseconds(amount),
+            "" or "s" or "second" or "seconds" => TimeSpan.FromSeconds(amount),
+            "m" or "minute" or "minutes" => TimeSpan.FromMinutes(amount),
+            "h" or "hour" or "hours" => TimeSpan.FromHours(amount),
+            "d" or "day" or "days" => TimeSpan.FromDays(amount),
+            _ => throw Bad(key, s, expected),
+        };
+        return duration;
+    }
+
+    [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$")]
+    private static partial Regex DurationPattern();
+
+    public IReadOnlyList<string> GetStringList(string key) =>
+        List(key, "a list of strings").Select(item => item is HoconScalar { Kind: not HoconScalarKind.Null } s
+            ? s.Text
+            : throw Bad(key, item, "a list of strings")).ToList();
+
+    public IReadOnlyList<int> GetIntList(string key) =>
+        List(key, "a list of whole numbers").Select(item => item is HoconScalar s && int.TryParse(s.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw Bad(key, item, "a list of whole numbers")).ToList();
+
+    public IReadOnlyList<double> GetDoubleList(string key) =>
+        List(key, "a list of numbers").Select(item => item is HoconScalar s && double.TryParse(s.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw Bad(key, item, "a list of numbers")).ToList();
+
+    /// <summary>An error about <paramref name="key"/> for checks that involve several keys.</summary>
+    public SettingsException Fail(string key, string problem)
+    {
+        var node = Find(key);
+        return new SettingsException(Full(key), node?.Position.Source, node?.Position.Line, problem);
+    }
+
+    private IReadOnlyList<HoconNode> List(string key, string expected)
+    {
+        var node = Require(key, expected);
+        return node is HoconArray a ? a.Items : throw Bad(key, node, expected);
+    }
+
+    private HoconScalar Scalar(string key, string expected)
+    {
+        var node = Require(key, expected);
+        if (node is HoconScalar { Kind: not HoconScalarKind.Null } s) return s;
+        throw Bad(key, node, expected);
+    }
+
+    private HoconNode Require(string key, string expected) =>
+        Find(key) ?? throw new SettingsException(Full(key), null, null, $"missing; expected {expected}");
+
+    private HoconNode? Find(string key) => HoconResolver.Find(_root, Full(key));
+
+    private string Full(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+
+    private SettingsException Bad(string key, HoconNode node, string expected) =>
+        new(Full(key), node.Position.Source, node.Position.Line, $"expected {expected}, got {node.Describe()}");
+
+    private static string Range(object? min, object? max) => (min, max) switch
+    {
+        (null, null) => "",
+        (not null, null) => $" ≥ {Format(min)}",
+        (null, not null) => $" ≤ {Format(max)}",
+        _ => $" in [{Format(min)}, {Format(max)}]",
+    };
+
+    private static string Format(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+}
