@@ -28,7 +28,7 @@ public sealed class SettingsException : Exception
 
     private static string Format(string key, string? source, int? line, string problem)
     {
-        var location = source is null ? null : line is null ? source : $"{source}:{line}";
+        var location = source is null ? null : line is null || source.StartsWith("--set", StringComparison.Ordinal) ? source : $"{source}:{line}";
         if (key.Length == 0) return location is null ? problem : $"{location}: {problem}";
         return location is null ? $"{key}: {problem}" : $"{key} ({location}): {problem}";
     }
