@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using ActorRL.Model.Policies;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ActorRL.Model.Tests;
+
+public sealed class MemoryTests
+{
+    [Fact]
+    public void Two_hundred_sampling_and_scoring_steps_leave_no_live_tensors_behind()
+    {
+        using var policy = TinyPolicies.Create(seed: 1);
+        IReadOnlyList<int>[] prompts = [TinyPolicies.Prompt("12+7="), TinyPolicies.Prompt("3=")];
+
+        void OneStep(int i)
+        {
+            var responses = policy.Sample(new SamplingRequest(prompts, SamplesPerPrompt: 2, MaxNewTokens: 8, Seed: i, StopTokenIds: []));
+            using var scope = NewDisposeScope();
+            var scored = policy.Score(responses.Select(r => new ScoringSequence(r.PromptTokenIds, r.TokenIds)).ToList());
+            (-(scored.LogProbs.sum()) - scored.Entropies!.sum()).backward();
+            using var noGrad = no_grad();
+            foreach (var (_, p) in policy.NamedParameters()) p.grad!.zero_();
+        }
+
+        for (var i = 0; i < 10; i++) OneStep(i); // warm-up: gradients and allocator caches exist from here on
+        var liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var residentBefore = Process.GetCurrentProcess().WorkingSet64;
+        for (var i = 10; i < 210; i++) OneStep(i);
+        var liveAfter = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var residentGrowth = Process.GetCurrentProcess().WorkingSet64 - residentBefore;
+
+        Assert.Equal(liveBefore, liveAfter);
+        Assert.True(residentGrowth < 64L << 20, $"resident memory grew by {residentGrowth >> 20} MiB over 200 steps");
+    }
+}
