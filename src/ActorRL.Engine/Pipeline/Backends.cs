@@ -1,0 +1,60 @@
+using ActorRL.Core.Rollouts;
+
+namespace ActorRL.Engine.Pipeline;
+
+// What the actors drive. The actors own scheduling, flow control and fault handling; a backend owns compute.
+// Real backends wrap a TorchSharp policy; synthetic ones (SyntheticBackends.cs) spend a fixed time, which is how
+// the orchestration benchmark knows the ideal throughput exactly. Every backend is created and used on the
+// thread of the actor that owns it (TorchSharp dispose scopes are per thread).
+
+/// <summary>Generates rollout groups; lives inside one generator actor.</summary>
+public interface IRolloutBackend : IDisposable
+{
+    /// <summary>Version of the weights in use now.</summary>
+    long Version { get; }
+
+    /// <summary>Adopts new weights; called between decoding steps, so in-flight responses continue on them.</summary>
+    void LoadWeights(WeightsPublished weights);
+
+    /// <summary>Starts generating one group per work item.</summary>
+    IGroupGeneration Begin(IReadOnlyList<WorkItem> items, string generatorName);
+}
+
+/// <summary>A batch of groups being decoded, one step at a time.</summary>
+public interface IGroupGeneration : IDisposable
+{
+    bool IsFinished { get; }
+
+    /// <summary>One decoding step for every unfinished sequence (tokens record the current version).</summary>
+    void Step();
+
+    /// <summary>The finished groups (unscored). Valid once <see cref="IsFinished"/>.</summary>
+    IReadOnlyList<RolloutGroup> Results { get; }
+
+    /// <summary>Tokens generated so far.</summary>
+    long TokensGenerated { get; }
+}
+
+/// <summary>Scores a group's responses; called on a verifier thread, must be thread-safe.</summary>
+public interface IRewardFunction
+{
+    /// <summary>The group with rewards set; per-response failures (timeout, exception) reported by kind.</summary>
+    (RolloutGroup Scored, IReadOnlyDictionary<string, int> Failures) Score(RolloutGroup group);
+}
+
+/// <summary>The learner's compute: warm start, policy updates, evaluation, weight export.</summary>
+public interface IPolicyTrainer : IDisposable
+{
+    long Version { get; }
+
+    /// <summary>One supervised warm-start step; returns its metrics (loss…).</summary>
+    IReadOnlyDictionary<string, double> WarmStartStep(int step);
+
+    /// <summary>One RL step on a batch (ppo-epochs × mini-batches updates); version + 1. Returns metrics.</summary>
+    IReadOnlyDictionary<string, double> Train(IReadOnlyList<RolloutGroup> batch);
+
+    /// <summary>Held-out evaluation (greedy); returns accuracy in [0, 1] and other metrics.</summary>
+    IReadOnlyDictionary<string, double> Evaluate();
+
+    PolicySnapshot Snapshot();
+}

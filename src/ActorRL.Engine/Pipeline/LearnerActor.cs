@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using ActorRL.Core.Rollouts;
+
+namespace ActorRL.Engine.Pipeline;
+
+/// <summary>Learner plan: which stages, how many steps, how often to evaluate.</summary>
+public sealed record LearnerPlan(int WarmStartSteps, int RlSteps, int GroupsPerStep, int EvalEvery, bool EvaluateAround);
+
+/// <summary>
+/// Runs the warm start, then RL: asks the coordinator for a batch, updates the policy (version + 1), publishes
+/// the weights, asks again. Runs on its own thread (pinned dispatcher), so long model compute never blocks an
+/// Akka dispatcher; each step is one message, so the actor stays responsive between steps.
+/// </summary>
+public sealed class LearnerActor : ReceiveActor
+{
+    private sealed class NextWarmStartStep
+    {
+        public static readonly NextWarmStartStep Instance = new();
+    }
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly LearnerPlan _plan;
+    private readonly IActorRef _coordinator;
+    private readonly IActorRef _weights;
+    private readonly IActorRef _metrics;
+    private readonly Func<IPolicyTrainer> _trainerFactory;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Stopwatch _idle = new();
+    private IPolicyTrainer? _trainer;
+    private int _warmStartStep;
+    private int _rlStep;
+    private double? _accuracyBefore;
+    private double? _accuracyAfter;
+    private double _rlStartedAt;
+
+    public LearnerActor(LearnerPlan plan, IActorRef coordinator, IActorRef weights, IActorRef metrics, Func<IPolicyTrainer> trainerFactory)
+    {
+        _plan = plan;
+        _coordinator = coordinator;
+        _weights = weights;
+        _metrics = metrics;
+        _trainerFactory = trainerFactory;
+
+        Receive<NextWarmStartStep>(_ => WarmStartStep());
+        Receive<BatchReady>(OnBatch);
+    }
+
+    private IPolicyTrainer Trainer => _trainer!;
+
+    protected override void PreStart()
+    {
+        _trainer = _trainerFactory();
+        if (_plan.WarmStartSteps > 0) Self.Tell(NextWarmStartStep.Instance);
+        else StartRl();
+    }
+
+    protected override void PostStop() => _trainer?.Dispose();
+
+    private void WarmStartStep()
+    {
+        var values = Trainer.WarmStartStep(_warmStartStep);
+        _warmStartStep++;
+        Record("sft", _warmStartStep, values);
+        Context.System.EventStream.Publish(new Progress(Self.Path.Name, $"warm-start step {_warmStartStep}"));
+        if (_warmStartStep < _plan.WarmStartSteps) Self.Tell(NextWarmStartStep.Instance);
+        else StartRl();
+    }
+
+    private void StartRl()
+    {
+        if (_plan.EvaluateAround) _accuracyBefore = Evaluate();
+        _rlStartedAt = _clock.Elapsed.TotalSeconds;
+        Publish();
+        if (_plan.RlSteps == 0) Finish();
+        else RequestBatch();
+    }
+
+    private void RequestBatch()
+    {
+        _idle.Start();
+        _coordinator.Tell(new RequestBatch(Trainer.Version, _plan.GroupsPerStep));
+    }
+
+    private void OnBatch(BatchReady batch)
+    {
+        _idle.Stop();
+        var versionBefore = Trainer.Version;
+        var stepClock = Stopwatch.StartNew();
+        var values = new Dictionary<string, double>(Trainer.Train(batch.Groups));
+        values["learner_step_seconds"] = stepClock.Elapsed.TotalSeconds;
+        values["learner_idle_seconds"] = _idle.Elapsed.TotalSeconds;
+        _idle.Reset();
+        AddRolloutStatistics(values, batch.Groups, versionBefore);
+        _rlStep++;
+        Record("rl", _rlStep, values);
+        Publish();
+        Context.System.EventStream.Publish(new Progress(Self.Path.Name, $"rl step {_rlStep}"));
+        if (_plan.EvalEvery > 0 && _rlStep % _plan.EvalEvery == 0 && _rlStep < _plan.RlSteps) Evaluate();
+        if (_rlStep >= _plan.RlSteps) Finish();
+        else RequestBatch();
+    }
+
+    private static void AddRolloutStatistics(Dictionary<string, double> values, IReadOnlyList<RolloutGroup> groups, long learnerVersion)
+    {
+        var rollouts = groups.SelectMany(g => g.Rollouts).ToList();
+        var staleness = groups.Select(g => (double)g.Staleness(learnerVersion)).ToList();
+        values["reward_mean"] = rollouts.Average(r => r.Reward);
+        values["response_length_mean"] = rollouts.Average(r => (double)r.Length);
+        values["staleness_mean"] = staleness.Average();
+        values["staleness_max"] = staleness.Max();
+        values["groups"] = groups.Count;
+        if (rollouts.FirstOrDefault()?.RewardParts is not null)
+            foreach (var part in rollouts.SelectMany(r => r.RewardParts!.Keys).Distinct())
+                values[$"reward_{part}"] = rollouts.Average(r => r.RewardParts!.GetValueOrDefault(part));
+    }
+
+    private double? Evaluate()
+    {
+        var values = Trainer.Evaluate();
+        Record("eval", _rlStep, values);
+        return values.TryGetValue("accuracy", out var accuracy) ? accuracy : null;
+    }
+
+    private void Publish() => _weights.Tell(new WeightsPublished(Trainer.Version, Trainer.Snapshot()));
+
+    private void Record(string kind, int step, IReadOnlyDictionary<string, double> values) =>
+        _metrics.Tell(new MetricsRecord(kind, step, Trainer.Version, _clock.Elapsed.TotalSeconds, values));
+
+    private void Finish()
+    {
+        if (_plan.EvaluateAround) _accuracyAfter = Evaluate();
+        Context.Parent.Tell(new LearnerFinished(_rlStep, _warmStartStep, Trainer.Version, _accuracyBefore, _accuracyAfter,
+            _clock.Elapsed.TotalSeconds - _rlStartedAt));
+    }
+}
+
+/// <summary>Learner → run supervisor: all steps done.</summary>
+public sealed record LearnerFinished(int Steps, int WarmStartSteps, long Version, double? AccuracyBefore, double? AccuracyAfter, double RlWallSeconds);

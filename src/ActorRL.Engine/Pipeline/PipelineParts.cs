@@ -1,0 +1,19 @@
+using ActorRL.Tasks;
+
+namespace ActorRL.Engine.Pipeline;
+
+/// <summary>
+/// Everything a run is made of, resolved at the edge: settings, the task and where its prompt stream starts,
+/// and factories for the compute each actor owns (called on that actor's own thread).
+/// </summary>
+public sealed record PipelineParts(
+    PipelineSettings Pipeline,
+    bool DynamicSampling,
+    int WarmStartSteps,
+    IVerifiableTask Task,
+    PromptCursor StartCursor,
+    Func<int, IRolloutBackend> GeneratorBackend,
+    Func<IPolicyTrainer> Trainer,
+    IRewardFunction Rewards,
+    string? MetricsPath,
+    bool EvaluateAround = true);

@@ -1,0 +1,65 @@
+using ActorRL.Core.Configuration;
+
+namespace ActorRL.Engine.Pipeline;
+
+/// <summary><c>actorrl.pipeline</c>: the shape of a run — stages, sizes, staleness bound, actor counts.</summary>
+/// <param name="Stages">Ordered stages: <c>sft</c> (warm start on demonstrations) and/or <c>rl</c>.</param>
+/// <param name="MaxStaleness">η: a group is used only if learner version − oldest token version ≤ η. 0 = synchronous RL.</param>
+/// <param name="GroupsPerStep">B: groups (prompts) per learner step.</param>
+/// <param name="GroupSize">G: responses sampled per prompt.</param>
+/// <param name="RlSteps">Learner steps of the RL stage.</param>
+/// <param name="PpoEpochs">Passes over each batch.</param>
+/// <param name="MiniBatches">Optimizer updates per pass (the batch is split into this many parts).</param>
+/// <param name="Generators">Generator actors on this node.</param>
+/// <param name="PromptsPerGeneration">Prompts a generator decodes together in one batched sampling pass.</param>
+/// <param name="Verifiers">Verifier actors (a pool) on this node.</param>
+/// <param name="StallAfter">The watchdog names any actor that made no progress for this long.</param>
+public sealed record PipelineSettings(
+    IReadOnlyList<string> Stages,
+    int MaxStaleness,
+    int GroupsPerStep,
+    int GroupSize,
+    int RlSteps,
+    int PpoEpochs,
+    int MiniBatches,
+    int Generators,
+    int PromptsPerGeneration,
+    int Verifiers,
+    TimeSpan StallAfter,
+    int EvalEvery,
+    int EvalSize)
+{
+    public static readonly string[] KnownStages = { "sft", "rl" };
+
+    /// <summary>Groups that may be in generation or waiting in the buffer at once: (η + 1)·B (see RolloutAdmission).</summary>
+    public int AdmissionCapacity => (MaxStaleness + 1) * GroupsPerStep;
+
+    public static PipelineSettings FromConfig(SettingsReader r)
+    {
+        var stages = r.GetStringList("stages");
+        foreach (var stage in stages)
+            if (Array.IndexOf(KnownStages, stage) < 0)
+                throw r.Fail("stages", $"unknown stage \"{stage}\"; allowed: {string.Join(", ", KnownStages)}");
+        if (stages.Count == 0) throw r.Fail("stages", "needs at least one stage (sft, rl)");
+        if (stages.Distinct().Count() != stages.Count) throw r.Fail("stages", "lists a stage twice");
+        if (stages.Count == 2 && stages[0] != "sft") throw r.Fail("stages", "the warm start (sft) must come before rl");
+
+        var settings = new PipelineSettings(
+            stages,
+            r.GetInt("max-staleness", 0, 1000),
+            r.GetInt("groups-per-step", 1, 100_000),
+            r.GetInt("group-size", 1, 4096),
+            r.GetInt("rl-steps", 0, 10_000_000),
+            r.GetInt("ppo-epochs", 1, 100),
+            r.GetInt("mini-batches", 1, 10_000),
+            r.GetInt("generators", 1, 1024),
+            r.GetInt("prompts-per-generation", 1, 4096),
+            r.GetInt("verifiers", 1, 1024),
+            r.GetDuration("stall-after"),
+            r.GetInt("eval-every", 0, 10_000_000),
+            r.GetInt("eval-size", 0, 1_000_000));
+        if (settings.MiniBatches > settings.GroupsPerStep)
+            throw r.Fail("mini-batches", $"must be ≤ groups-per-step ({settings.GroupsPerStep}), got {settings.MiniBatches}");
+        return settings;
+    }
+}

@@ -1,0 +1,69 @@
+using Akka.Actor;
+using ActorRL.Core.Rollouts;
+using ActorRL.Tasks;
+
+namespace ActorRL.Engine.Pipeline;
+
+// The pipeline's messages. All immutable; tensors never travel (weights travel as PolicySnapshot, see below).
+
+/// <summary>A prompt handed to a generator, with the id of this generation attempt.</summary>
+public sealed record WorkItem(string GroupId, TaskPrompt Prompt);
+
+/// <summary>Generator → coordinator: "I can start up to N prompts."</summary>
+public sealed record RequestWork(int MaxPrompts);
+
+/// <summary>Coordinator → generator: start these now, at learner version <paramref name="Version"/>.</summary>
+public sealed record WorkAssigned(IReadOnlyList<WorkItem> Items, long Version);
+
+/// <summary>Generator → coordinator: a finished, unscored group.</summary>
+public sealed record GroupGenerated(RolloutGroup Group, long TokensGenerated, TimeSpan Busy);
+
+/// <summary>Coordinator → verifier: score this group.</summary>
+public sealed record VerifyGroup(RolloutGroup Group);
+
+/// <summary>Verifier → coordinator: the group with rewards; failures counts per kind (timeout, exception).</summary>
+public sealed record GroupScored(RolloutGroup Group, IReadOnlyDictionary<string, int> VerifierFailures, TimeSpan Busy);
+
+/// <summary>Generator → coordinator, on restart: forget my work in progress; its prompts must be regenerated.</summary>
+public sealed record GeneratorReset(IActorRef Generator, string Reason);
+
+/// <summary>Learner → coordinator: send me <paramref name="Groups"/> admissible groups for <paramref name="LearnerVersion"/>.</summary>
+public sealed record RequestBatch(long LearnerVersion, int Groups);
+
+/// <summary>Coordinator → learner.</summary>
+public sealed record BatchReady(IReadOnlyList<RolloutGroup> Groups);
+
+/// <summary>Learner → everyone (event stream): new policy weights. Generators adopt them between decoding steps.</summary>
+public sealed record WeightsPublished(long Version, PolicySnapshot? Weights);
+
+/// <summary>Any actor → event stream: "I made progress" (the watchdog listens).</summary>
+public sealed record Progress(string Actor, string What);
+
+/// <summary>Learner → parent: the run is over.</summary>
+public sealed record RunFinished(RunSummary Summary);
+
+/// <summary>Learner → parent: the run failed and cannot go on.</summary>
+public sealed record RunFailed(string Reason, Exception? Cause);
+
+/// <summary>Ask the coordinator for its counters (live view, tests).</summary>
+public sealed record GetCoordinatorStats
+{
+    public static readonly GetCoordinatorStats Instance = new();
+}
+
+public sealed record CoordinatorStats(
+    long LearnerVersion,
+    int InFlight,
+    int Buffered,
+    int Capacity,
+    long GroupsScored,
+    long GroupsConsumed,
+    long DroppedStale,
+    long DroppedUniform,
+    long GenerationFailures,
+    long PromptsRequeued,
+    IReadOnlyDictionary<string, long> VerifierFailures,
+    long TokensGenerated,
+    int MaxObservedStaleness,
+    int PendingGeneratorRequests,
+    string PromptCursor);

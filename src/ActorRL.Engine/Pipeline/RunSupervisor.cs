@@ -1,0 +1,102 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Pattern;
+using Akka.Routing;
+using ActorRL.Tasks;
+
+namespace ActorRL.Engine.Pipeline;
+
+/// <summary>
+/// The root of one run: starts the weights hub, verifier pool, coordinator, metrics recorder, watchdog, learner
+/// and generators, and supervises them. A generator that throws is restarted with exponential back-off (its
+/// prompts are regenerated, see <see cref="RolloutCoordinator"/>); a verifier is restarted at once; a learner
+/// failure ends the run, because the learner's state is the run.
+/// </summary>
+public sealed class RunSupervisor : ReceiveActor
+{
+    public const string ModelDispatcher = "actorrl-model-dispatcher";
+    public const string VerifierDispatcher = "actorrl-verifier-dispatcher";
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly PipelineParts _parts;
+    private readonly TaskCompletionSource<RunSummary> _completion;
+    private readonly DateTime _started = DateTime.UtcNow;
+    private IActorRef _learner = ActorRefs.Nobody;
+    private IActorRef _coordinator = ActorRefs.Nobody;
+    private LearnerFinished? _finished;
+
+    public RunSupervisor(PipelineParts parts, TaskCompletionSource<RunSummary> completion)
+    {
+        _parts = parts;
+        _completion = completion;
+
+        Receive<LearnerFinished>(f =>
+        {
+            _finished = f;
+            _coordinator.Ask<CoordinatorStats>(GetCoordinatorStats.Instance, TimeSpan.FromSeconds(30)).PipeTo(Self);
+        });
+        Receive<CoordinatorStats>(stats =>
+        {
+            var f = _finished!;
+            _completion.TrySetResult(new RunSummary(f.AccuracyBefore, f.AccuracyAfter, f.Steps, f.WarmStartSteps,
+                (DateTime.UtcNow - _started).TotalSeconds, f.RlWallSeconds, f.Version, stats.GroupsConsumed,
+                stats.DroppedStale, stats.DroppedUniform, stats.GenerationFailures, stats.VerifierFailures, stats.MaxObservedStaleness));
+        });
+        Receive<GetCoordinatorStats>(m => _coordinator.Forward(m));
+        Receive<Status.Failure>(f => _completion.TrySetException(f.Cause));
+    }
+
+    /// <summary>The coordinator, for tests and the live view (ask it for <see cref="CoordinatorStats"/>).</summary>
+    public sealed record GetParts
+    {
+        public static readonly GetParts Instance = new();
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
+    {
+        if (Sender.Equals(_learner))
+        {
+            _log.Error(e, "The learner failed; the run cannot go on");
+            _completion.TrySetException(new InvalidOperationException($"the learner failed: {e.Message}", e));
+            return Directive.Stop;
+        }
+        _log.Warning("{Actor} failed ({Error}); restarting it", Sender.Path.Name, e.Message);
+        return Directive.Restart;
+    });
+
+    protected override void PreStart()
+    {
+        var pipeline = _parts.Pipeline;
+        var weights = Context.ActorOf(Props.Create(() => new WeightsHub()), "weights");
+        var metrics = Context.ActorOf(Props.Create(() => new MetricsRecorder(_parts.MetricsPath)), "metrics");
+        Context.ActorOf(Props.Create(() => new Watchdog(pipeline.StallAfter)), "watchdog");
+        var rewards = _parts.Rewards;
+        var verifiers = Context.ActorOf(
+            Props.Create(() => new VerifierActor(rewards)).WithRouter(new SmallestMailboxPool(pipeline.Verifiers)).WithDispatcher(VerifierDispatcher),
+            "verifiers");
+        var groupsWanted = (long)pipeline.RlSteps * pipeline.GroupsPerStep;
+        var prompts = new PromptStream(_parts.Task, _parts.StartCursor);
+        _coordinator = Context.ActorOf(
+            Props.Create(() => new RolloutCoordinator(pipeline, _parts.DynamicSampling, prompts, verifiers, weights, groupsWanted)),
+            "coordinator");
+        var plan = new LearnerPlan(_parts.WarmStartSteps, pipeline.RlSteps, pipeline.GroupsPerStep, pipeline.EvalEvery, _parts.EvaluateAround);
+        var trainer = _parts.Trainer;
+        var coordinator = _coordinator;
+        _learner = Context.ActorOf(
+            Props.Create(() => new LearnerActor(plan, coordinator, weights, metrics, trainer)).WithDispatcher(ModelDispatcher),
+            "learner");
+        for (var i = 0; i < pipeline.Generators; i++)
+        {
+            var index = i;
+            var factory = _parts.GeneratorBackend;
+            var perGeneration = pipeline.PromptsPerGeneration;
+            var child = Props.Create(() => new GeneratorActor(coordinator, weights, () => factory(index), perGeneration))
+                .WithDispatcher(ModelDispatcher);
+            var name = $"generator-{i + 1}";
+            var backoff = BackoffSupervisor.Props(
+                Backoff.OnFailure(child, name, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, -1)
+                    .WithAutoReset(TimeSpan.FromSeconds(30)));
+            Context.ActorOf(backoff, $"{name}-supervisor");
+        }
+    }
+}
