@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using ActorRL.Model.Policies;
+using ActorRL.Model.SafeTensors;
+using ActorRL.Model.Training;
+using static TorchSharp.torch;
+
+namespace ActorRL.Model.Checkpoints;
+
+/// <summary>One file of a checkpoint, with what a manifest needs to verify it before loading.</summary>
+public sealed record CheckpointFile(string Path, long Bytes, string Sha256);
+
+/// <summary>
+/// A checkpoint directory: <c>weights.safetensors</c> (the policy's named tensors; metadata: version and the
+/// caller's entries), <c>optimizer.safetensors</c> (AdamW moments "exp_avg/NAME", "exp_avg_sq/NAME"; metadata:
+/// step and hyper-parameters) and <c>rng.safetensors</c> (each named generator's state as a U8 tensor). All three
+/// are plain safetensors files any tool can open. Each file is written under a temporary name, flushed to disk
+/// and renamed, so a crash never leaves a half-written file under the final name.
+/// </summary>
+public static class Checkpoint
+{
+    public const string WeightsFile = "weights.safetensors";
+    public const string OptimizerFile = "optimizer.safetensors";
+    public const string RngFile = "rng.safetensors";
+    private const string VersionKey = "actorrl.version";
+    private const string StepKey = "actorrl.optimizer.step";
+
+    /// <summary>Writes the policy's weights, the optimizer state (when given) and generator states into <paramref name="directory"/>.</summary>
+    public static IReadOnlyList<CheckpointFile> Save(string directory, IPolicy policy, AdamW? optimizer = null,
+        IReadOnlyDictionary<string, Generator>? generators = null, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        Directory.CreateDirectory(directory);
+        var files = new List<CheckpointFile>();
+        using var scope = NewDisposeScope();
+
+        using (var weights = policy.ExportWeights())
+        {
+            var weightMetadata = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+            {
+                [VersionKey] = weights.Version.ToString(CultureInfo.InvariantCulture),
+            };
+            files.Add(WriteAtomically(Path.Combine(directory, WeightsFile), weights.Tensors, weightMetadata));
+        }
+
+        if (optimizer is not null)
+        {
+            var optimizerMetadata = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [StepKey] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture),
+                ["actorrl.optimizer"] = "adamw",
+                ["actorrl.optimizer.beta1"] = optimizer.Beta1.ToString("R", CultureInfo.InvariantCulture),
+                ["actorrl.optimizer.beta2"] = optimizer.Beta2.ToString("R", CultureInfo.InvariantCulture),
+            };
+            files.Add(WriteAtomically(Path.Combine(directory, OptimizerFile), optimizer.ExportState(), optimizerMetadata));
+        }
+
+        if (generators is { Count: > 0 })
+        {
+            var states = generators.ToDictionary(kv => kv.Key, kv => kv.Value.get_state(), StringComparer.Ordinal);
+            files.Add(WriteAtomically(Path.Combine(directory, RngFile), states, null));
+        }
+        return files;
+    }
+
+    /// <summary>
+    /// Restores what <see cref="Save"/> wrote into an existing policy, optimizer and generators (which must match
+    /// the saved ones by name and shape). Returns the weights file's metadata (including the caller's entries).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Load(string directory, IPolicy policy, AdamW? optimizer = null,
+        IReadOnlyDictionary<string, Generator>? generators = null)
+    {
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"checkpoint directory not found: {directory}");
+        using var scope = NewDisposeScope();
+
+        var weightsPath = Path.Combine(directory, WeightsFile);
+        var (tensors, metadata) = SafeTensorsReader.ReadAll(weightsPath);
+        if (!metadata.TryGetValue(VersionKey, out var versionText) || !long.TryParse(versionText, CultureInfo.InvariantCulture, out var version))
+            throw new SafeTensorsFormatException(weightsPath, $"metadata lacks an integer '{VersionKey}'");
+        using (var weights = new PolicyWeights(version, tensors)) policy.LoadWeights(weights);
+
+        if (optimizer is not null)
+        {
+            var optimizerPath = Path.Combine(directory, OptimizerFile);
+            var (state, optimizerMetadata) = SafeTensorsReader.ReadAll(optimizerPath);
+            if (!optimizerMetadata.TryGetValue(StepKey, out var stepText) || !long.TryParse(stepText, CultureInfo.InvariantCulture, out var step))
+                throw new SafeTensorsFormatException(optimizerPath, $"metadata lacks an integer '{StepKey}'");
+            optimizer.LoadState(state, step);
+        }
+
+        if (generators is { Count: > 0 })
+        {
+            var rngPath = Path.Combine(directory, RngFile);
+            var (states, _) = SafeTensorsReader.ReadAll(rngPath);
+            foreach (var (name, generator) in generators)
+            {
+                if (!states.TryGetValue(name, out var state))
+                    throw new ArgumentException($"{rngPath} holds no state for generator '{name}' (has: {string.Join(", ", states.Keys)})");
+                generator.set_state(state);
+            }
+        }
+        return metadata;
+    }
+
+    private static CheckpointFile WriteAtomically(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata)
+    {
+        var temporary = path + ".tmp";
+        SafeTensorsWriter.Write(temporary, tensors, metadata);
+        File.Move(temporary, path, overwrite: true);
+        using var stream = File.OpenRead(path);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        return new CheckpointFile(path, stream.Length, hash);
+    }
+}

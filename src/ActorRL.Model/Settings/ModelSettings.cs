@@ -1,0 +1,76 @@
+using ActorRL.Core.Configuration;
+using ActorRL.Model.TinyGpt;
+using static TorchSharp.torch;
+
+namespace ActorRL.Model.Settings;
+
+public enum TokenizerKind
+{
+    /// <summary>One token per character of an alphabet (built-in tasks).</summary>
+    Char,
+    /// <summary>A Hugging Face tokenizer.json with a byte-level BPE model.</summary>
+    Bpe,
+}
+
+/// <summary>
+/// <c>actorrl.model</c>: the policy's architecture, sizes and tokenizer. The vocabulary size is not a key: it is
+/// the tokenizer's.
+/// </summary>
+public sealed record ModelSettings(
+    string Architecture,
+    int DModel,
+    int Layers,
+    int Heads,
+    int MaxSequenceLength,
+    bool TieEmbeddings,
+    int MlpRatio,
+    NormKind Norm,
+    double NormEpsilon,
+    double RopeTheta,
+    double InitStd,
+    ScalarType DType,
+    TokenizerKind Tokenizer,
+    string? Alphabet,
+    string? TokenizerPath)
+{
+    public static ModelSettings FromConfig(SettingsReader r)
+    {
+        var architecture = r.GetEnum("architecture", "tiny-gpt");
+        var dModel = r.GetInt("d-model", 2, 65536);
+        var heads = r.GetInt("n-heads", 1, 1024);
+        if (dModel % heads != 0 || (dModel / heads) % 2 != 0)
+            throw r.Fail("n-heads", $"must divide d-model ({dModel}) into an even head size (RoPE rotates pairs), got {heads}");
+        var dtype = r.GetEnum("dtype", "float32", "float64", "bfloat16") switch
+        {
+            "float64" => ScalarType.Float64,
+            "bfloat16" => ScalarType.BFloat16,
+            _ => ScalarType.Float32,
+        };
+        var tokenizer = r.Section("tokenizer");
+        var kind = tokenizer.GetEnum("type", "char", "bpe") == "bpe" ? TokenizerKind.Bpe : TokenizerKind.Char;
+        var path = tokenizer.GetStringOrNull("path");
+        if (kind == TokenizerKind.Bpe && string.IsNullOrWhiteSpace(path))
+            throw tokenizer.Fail("path", "must name a tokenizer.json file when type = bpe");
+        var alphabet = tokenizer.GetStringOrNull("alphabet");
+        if (alphabet is "") throw tokenizer.Fail("alphabet", "must not be empty (use null to take the task's alphabet)");
+        return new ModelSettings(
+            architecture,
+            dModel,
+            r.GetInt("n-layers", 1, 1024),
+            heads,
+            r.GetInt("max-seq-len", 2, 1 << 20),
+            r.GetBool("tie-embeddings"),
+            r.GetInt("mlp-ratio", 1, 64),
+            r.GetEnum("norm", "layernorm", "rmsnorm") == "rmsnorm" ? NormKind.RmsNorm : NormKind.LayerNorm,
+            r.GetDouble("norm-eps", double.Epsilon, 1),
+            r.GetDouble("rope-theta", 1.0 + 1e-9),
+            r.GetDouble("init-std", double.Epsilon, 10),
+            dtype,
+            kind,
+            alphabet,
+            path);
+    }
+
+    public TinyGptConfig TinyGpt(int vocabularySize) =>
+        new(vocabularySize, DModel, Layers, Heads, MaxSequenceLength, TieEmbeddings, MlpRatio, Norm, NormEpsilon, RopeTheta, InitStd);
+}
