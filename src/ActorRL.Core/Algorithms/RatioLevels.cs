@@ -30,13 +30,18 @@ public static class RatioLevels
 
     public static IReadOnlyList<string> Names { get; } = ByName.Keys.ToArray();
 
+    /// <summary>Bound on a unit's log-ratio before exponentiation.</summary>
+    public const double MaxLogRatio = 20;
+
     /// <summary>
     /// The ratio every token uses, [B,T]. <paramref name="logp"/> carries the gradient; <paramref name="anchorLogp"/>
     /// is a constant. Both must already be zero at padded positions.
     /// </summary>
     public static Tensor Ratio(Level level, RatioUnits units, Tensor logp, Tensor anchorLogp)
     {
-        var unitRatio = units.UnitMean(logp - anchorLogp).exp();
+        // A log-ratio beyond ±20 (ratio 5·10⁸) would overflow to inf, and a clipped inf still poisons the backward
+        // pass with 0·inf = NaN; verl clamps at the same bound. Inside it the ratio is exact.
+        var unitRatio = units.UnitMean(logp - anchorLogp).clamp(-MaxLogRatio, MaxLogRatio).exp();
         // Token form: the value is the unit's ratio, the gradient is that of a per-token ratio scaled by it.
         return level.TokenForm ? unitRatio.detach() * (logp - logp.detach()).exp() : unitRatio;
     }
