@@ -1,0 +1,190 @@
+using ActorRL.Tasks.MathAnswers;
+
+namespace ActorRL.Tasks.Tests.MathAnswers;
+
+/// <summary>
+/// The checker against responses written the way models and datasets write them: GSM8K and MATH solutions,
+/// boxed answers, LaTeX variants, separators, and wrong answers that look like right ones.
+/// </summary>
+public class MathAnswerCheckerTests
+{
+    private static readonly MathAnswerChecker Checker = new();
+
+    public static TheoryData<string, string, bool> GsmStyle => new()
+    {
+        { "Natalia sold 48/2 = <<48/2=24>>24 clips in May.\nNatalia sold 48+24 = <<48+24=72>>72 clips altogether in April and May.\n#### 72", "She sold 48 + 24 = 72 clips.\n#### 72", true },
+        { "#### 72", "She sold 48 + 24 = 72 clips.\n#### 73", false },
+        { "#### 18", "Janet sells 16 - 3 - 4 = 9 duck eggs a day.\nShe makes 9 * 2 = $18 every day at the farmer's market.", true },
+        { "#### 18", "She makes 9 * 2 = $18 every day. So after 2 days she has $36.", false },
+        { "#### 1234", "The total is 1,234.", true },
+        { "#### 1,234", "#### 1234", true },
+        { "#### 1000000", "So the answer is 1,000,001.", false },
+        { "#### 1000000", "The answer is 1,000,000 dollars.", true },
+        { "#### 5", "Final answer: 5", true },
+        { "#### 5", "**Final Answer:** 5", true },
+        { "#### 5", "The final answer is 5.", true },
+        { "#### 5", "The answer is 5 apples.", true },
+        { "#### 5", "The answer is: 6", false },
+        { "#### 5", "Answer: 5", true },
+        { "#### 0.5", "The answer is .5", true },
+        { "#### 3.50", "Each costs $3.5.", true },
+        { "#### 3.5", "The answer is 3.05", false },
+        { "#### -3", "The temperature drops to -3 degrees.", true },
+        { "#### 3", "5-3 = 2, so the difference is 5-2", false },
+        { "#### 40", "I first thought the answer is 30, but recomputing, the answer is 40.", true },
+        { "#### 40", "The answer is 40, not 30.", true },
+        { "#### 25", "She spends 25% of her money.\n#### 25%", true },
+        { "#### 7", "", false },
+        { "#### 7", "I am not sure how to solve this.", false },
+        { "#### 12", "There are 4 rows of 3 chairs, so 4 * 3 = 12 chairs in total.", true },
+        { "#### 1200", "The answer is 1.2 thousand", false },
+    };
+
+    public static TheoryData<string, string, bool> MathStyle => new()
+    {
+        { @"We have $x = \frac{1}{2}$, so the answer is $\boxed{\frac{1}{2}}$.", @"Thus $x=\boxed{\dfrac{1}{2}}$.", true },
+        { @"\frac{1}{2}", @"The answer is $\boxed{0.5}$", true },
+        { @"\frac{1}{2}", @"The answer is $\boxed{\tfrac12}$", true },
+        { @"\frac{3}{4}", @"$\boxed{\frac34}$", true },
+        { @"\frac{3}{4}", @"$\boxed{3/4}$", true },
+        { @"\frac{3}{4}", @"$\boxed{\frac43}$", false },
+        { @"-\frac{1}{2}", @"$\boxed{\frac{-1}{2}}$", true },
+        { @"-\frac{1}{2}", @"$\boxed{\frac{1}{-2}}$", true },
+        { @"-\frac{1}{2}", @"$\boxed{-0.5}$", true },
+        { @"-\frac{1}{2}", @"$\boxed{\frac{1}{2}}$", false },
+        { @"\frac{1}{3}", @"$\boxed{0.333}$", false },
+        { @"\frac{1}{3}", @"$\boxed{\frac{2}{6}}$", true },
+        { @"2\sqrt{3}", @"\boxed{\sqrt{12}}", true },
+        { @"2\sqrt{3}", @"\boxed{2\sqrt3}", true },
+        { @"2\sqrt{3}", @"\boxed{3\sqrt{2}}", false },
+        { @"\sqrt{2}", @"\boxed{1.41421356}", true },
+        { @"\sqrt{2}", @"\boxed{1.414}", false },
+        { @"\frac{\sqrt{3}}{2}", @"\boxed{\frac{1}{2}\sqrt{3}}", true },
+        { @"\frac{\sqrt{3}}{2}", @"\boxed{\frac{\sqrt{2}}{2}}", false },
+        { @"\sqrt[3]{8}", @"\boxed{2}", true },
+        { @"4\pi", @"The area is $\boxed{4\pi}$ square units.", true },
+        { @"4\pi", @"\boxed{4 \pi}", true },
+        { @"4\pi", @"\boxed{12.566370614}", true },
+        { @"4\pi", @"\boxed{4}", false },
+        { @"\pi", @"\boxed{\frac{22}{7}}", false },
+        { @"28\%", @"\boxed{28}", true },
+        { @"28\%", @"\boxed{28\%}", true },
+        { @"28\%", @"The answer is 28 percent.", true },
+        { @"28\%", @"\boxed{0.28}", true },
+        { @"28\%", @"\boxed{29\%}", false },
+        { @"30^\circ", @"\boxed{30}", true },
+        { @"30^\circ", @"\boxed{30^{\circ}}", true },
+        { @"30^\circ", @"The angle is 30°.", true },
+        { @"30^\circ", @"\boxed{60^\circ}", false },
+        { @"\left( 3, \frac{\pi}{2} \right)", @"\boxed{(3, \frac{\pi}{2})}", true },
+        { @"\left( 3, \frac{\pi}{2} \right)", @"\boxed{\left(3,\dfrac{\pi}{2}\right)}", true },
+        { @"\left( 3, \frac{\pi}{2} \right)", @"\boxed{(\frac{\pi}{2}, 3)}", false },
+        { @"(1, -2)", @"The point is $(1,-2)$.", true },
+        { @"(1, -2)", @"\boxed{(1,2)}", false },
+        { @"(-\infty, 3]", @"\boxed{(-\infty,3]}", true },
+        { @"(-\infty, 3]", @"\boxed{(-\infty, 3)}", false },
+        { @"[2, 5)", @"\boxed{\left[2,5\right)}", true },
+        { @"[2, 5)", @"\boxed{[2,5]}", false },
+        { @"(-\infty, -1) \cup (1, \infty)", @"\boxed{(1,\infty)\cup(-\infty,-1)}", true },
+        { @"(-\infty, -1) \cup (1, \infty)", @"\boxed{(-\infty,-1]\cup(1,\infty)}", false },
+        { @"\{1, 2, 3\}", @"\boxed{\{3, 1, 2\}}", true },
+        { @"\{1, 2, 3\}", @"\boxed{\{1, 2\}}", false },
+        { @"1, 2, 3", @"\boxed{3, 2, 1}", true },
+        { @"-2, 3", @"The solutions are $x = 3$ and $x = -2$, so the answer is $\boxed{x=3 \text{ or } x=-2}$", true },
+        { @"\pm 2", @"\boxed{2, -2}", true },
+        { @"\pm 2", @"\boxed{2}", false },
+        { @"x^2+2x+1", @"\boxed{(x+1)^2}", true },
+        { @"x^2+2x+1", @"\boxed{(x-1)^2}", false },
+        { @"(x-1)(x+1)", @"\boxed{x^2-1}", true },
+        { @"3x^2 - 2x + 1", @"\boxed{1 - 2x + 3x^2}", true },
+        { @"3x^2 - 2x + 1", @"\boxed{3x^2 + 2x + 1}", false },
+        { @"y = 2x + 3", @"\boxed{2x+3}", true },
+        { @"x^2 + y^2 = 1", @"\boxed{y^2 + x^2 = 1}", true },
+        { @"\frac{x+1}{x-1}", @"\boxed{\frac{x-1+2}{x-1}}", true },
+        { @"5", @"\boxed{x = 5}", true },
+        { @"5", @"\boxed{5.0}", true },
+        { @"5", @"$\boxed{5}$ and $\boxed{6}$", false },
+        { @"10", @"\boxed{2 \cdot 5}", true },
+        { @"10", @"\boxed{2 \times 5}", true },
+        { @"120", @"\boxed{5!}", true },
+        { @"\text{Monday}", @"The meeting is on \boxed{\text{Monday}}.", true },
+        { @"\text{Monday}", @"\boxed{\text{monday}}", true },
+        { @"\text{Monday}", @"\boxed{\text{Tuesday}}", false },
+        { @"\text{(C)}", @"\boxed{C}", true },
+        { @"\text{(C)}", @"\boxed{(B)}", false },
+        { @"\$42", @"\boxed{\$42}", true },
+        { @"10{,}000", @"\boxed{10000}", true },
+        { @"10{,}000", @"\boxed{10\,000}", true },
+        { @"2\frac{1}{2}", @"\boxed{\frac{5}{2}}", true },
+        { @"\frac{5}{2}", @"\boxed{2.5}", true },
+        { @"0", @"\boxed{0.0000001}", false },
+        { @"3", @"\boxed{\frac{3}{0}}", false },
+        { @"3", @"\boxed{\frac{}{}}", false },
+        { @"3", @"\boxed{}", false },
+        { @"3", @"\boxed{3", false },
+    };
+
+    public static TheoryData<string, string, bool> DelimitersAndFallbacks => new()
+    {
+        { "7", @"Therefore the value is $7$", true },
+        { "7", @"Therefore the value is \(7\)", true },
+        { "7", @"Therefore the value is \[7\]", true },
+        { "7", "Therefore the value is $$7$$", true },
+        { @"\frac{1}{2}", @"so we get $\frac{1}{2}$", true },
+        { @"\frac{1}{2}", @"\frac12", true },
+        { @"\frac{1}{2}", "1/2", true },
+        { "16", "We compute 2^4 = 16.", true },
+        { "16", "2^4", true },
+        { "9", "We add 4 and 5 to get nine", false },
+        { "42", "The final answer is $\\boxed{42}$. I hope it is correct.", true },
+        { "42", "The final answer is $42$. I hope it is correct.", true },
+        { "42", "Final Answer: The final answer is 42. I hope it is correct.", true },
+        { "42", "#### 42 dollars", true },
+        { "3", "x = 3", true },
+        { "3", "x = 4", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(GsmStyle))]
+    public void Gsm8k_style_responses(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
+
+    [Theory]
+    [MemberData(nameof(MathStyle))]
+    public void Math_style_responses(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
+
+    [Theory]
+    [MemberData(nameof(DelimitersAndFallbacks))]
+    public void Delimiters_and_fallbacks(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
+
+    [Fact]
+    public void Tolerance_is_configurable()
+    {
+        Assert.False(new MathAnswerChecker(1e-6).Check(@"\sqrt{2}", @"\boxed{1.414}").Correct);
+        Assert.True(new MathAnswerChecker(1e-3).Check(@"\sqrt{2}", @"\boxed{1.414}").Correct);
+    }
+
+    [Fact]
+    public void Reports_the_extracted_answer_and_its_source()
+    {
+        var check = Checker.Check("#### 72", "So 48 + 24 = 72.\n#### 72");
+        Assert.Equal(("72", AnswerSource.Hashes, "72"), (check.Extracted, check.Source, check.GoldAnswer));
+        Assert.Equal(AnswerSource.LastNumber, Checker.Check("5", "I think it is 5 or so").Source);
+        Assert.Equal(AnswerSource.None, Checker.Check("5", "no idea").Source);
+    }
+
+    [Fact]
+    public void Hostile_input_is_a_wrong_answer_not_a_crash()
+    {
+        Assert.False(Checker.Check("1", @"\boxed{" + new string('(', 5000) + "1" + new string(')', 5000) + "}").Correct);
+        Assert.False(Checker.Check("1", @"\boxed{9^{9^{9^{9^{9}}}}}").Correct);
+        Assert.False(Checker.Check("1", @"\boxed{" + string.Concat(Enumerable.Repeat(@"\frac{", 3000)) + "}").Correct);
+        Assert.True(Checker.Check("1", @"\boxed{((((((((((1))))))))))}").Correct);
+    }
+
+    private static void AssertVerdict(string gold, string response, bool expected)
+    {
+        var check = Checker.Check(gold, response);
+        Assert.True(check.Correct == expected,
+            $"gold '{gold}', response '{response}': extracted '{check.Extracted}' ({check.Source}), gold answer '{check.GoldAnswer}', expected {(expected ? "correct" : "wrong")}");
+    }
+}
