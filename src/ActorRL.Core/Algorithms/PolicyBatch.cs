@@ -10,7 +10,8 @@ namespace ActorRL.Core.Algorithms;
 /// <param name="NewLogProbs">[B,T] log-probs of the sampled tokens under the current policy; requires grad.</param>
 /// <param name="BehaviourLogProbs">[B,T] log-probs recorded by the generator that sampled the tokens.</param>
 /// <param name="Mask">[B,T] bool (or 0/1): which positions are response tokens. Every row needs at least one.</param>
-/// <param name="Advantages">[B] one advantage per response (see <see cref="AdvantageEstimators"/>).</param>
+/// <param name="Advantages">[B] one advantage per response (see <see cref="AdvantageEstimators"/>), or [B,T] one per token
+/// (GSPO-token's reason to exist).</param>
 public sealed record PolicyBatch(Tensor NewLogProbs, Tensor BehaviourLogProbs, Tensor Mask, Tensor Advantages)
 {
     /// <summary>[B,T] proximal log-probs (weights at the start of the learner step, no grad); decoupled mode only.</summary>

@@ -52,7 +52,4 @@ public sealed class RatioUnits
         var sizes = _unitSizes.to_type(values.dtype).clamp_min(1);
         return (sums / sizes).index_select(0, _flatIds).reshape(values.shape);
     }
-
-    /// <summary>How many units hold at least one real token.</summary>
-    public long Count() => (_unitSizes > 0).sum().item<long>();
 }

@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace ActorRL.Core.Algorithms;
 
 /// <summary>
@@ -32,5 +34,31 @@ public static class SubsentenceSplitter
         foreach (var delimiter in delimiters)
             if (delimiter.Length > 0 && trimmed.EndsWith(delimiter, StringComparison.Ordinal)) return true;
         return false;
+    }
+
+    /// <summary>
+    /// [B,T] int64 span ids for a padded batch: row i's real tokens (where <paramref name="mask"/> is true, in
+    /// order) take the span ids of <paramref name="tokenTexts"/>[i]; padded positions get 0.
+    /// </summary>
+    public static Tensor SpanIdTensor(IReadOnlyList<IReadOnlyList<string>> tokenTexts, Tensor mask, IReadOnlyList<string> delimiters)
+    {
+        var (b, t) = (mask.shape[0], mask.shape[1]);
+        if (tokenTexts.Count != b) throw new ArgumentException($"token texts cover {tokenTexts.Count} responses, the batch has {b}");
+        var real = mask.cpu().data<bool>().ToArray();
+        var spans = new long[b * t];
+        for (var i = 0; i < b; i++)
+        {
+            var ids = SpanIds(tokenTexts[i], delimiters);
+            var k = 0;
+            for (var j = i * t; j < (i + 1) * t; j++)
+            {
+                if (!real[j]) continue;
+                if (k < ids.Length) spans[j] = ids[k];
+                k++;
+            }
+            if (ids.Length != k)
+                throw new ArgumentException($"response {i} has {k} tokens in the mask but {ids.Length} token texts");
+        }
+        return tensor(spans, new[] { b, t }).to(mask.device);
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using ActorRL.Core.Algorithms;
 
 namespace ActorRL.Core.LossCheck;
 
