@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ActorRL.Core.Rollouts;
 using ActorRL.Engine.Pipeline;
 using ActorRL.Tasks;
@@ -58,6 +59,7 @@ public sealed class SyntheticRolloutBackend(SyntheticWorkload workload, int seed
     private sealed class Generation(SyntheticRolloutBackend backend, IReadOnlyList<WorkItem> items, string generatorName) : IGroupGeneration
     {
         private readonly long _startVersion = backend.Version;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly List<long> _versions = new();
         private int _step;
 
@@ -70,7 +72,8 @@ public sealed class SyntheticRolloutBackend(SyntheticWorkload workload, int seed
         public void Step()
         {
             var w = backend._workload;
-            Thread.Sleep(w.GenerationTime * items.Count / w.DecodeSteps);
+            // Sleep to a deadline measured from the start, so the sleeps' overshoot does not accumulate.
+            SyntheticClock.SleepUntil(_clock, w.GenerationTime * items.Count * (_step + 1) / w.DecodeSteps);
             for (var t = 0; t < w.TokensPerStep; t++) _versions.Add(backend.Version);
             TokensGenerated += (long)w.TokensPerStep * items.Count * w.GroupSize;
             _step++;
@@ -102,7 +105,7 @@ public sealed class SyntheticTrainer(SyntheticWorkload workload) : IPolicyTraine
 
     public IReadOnlyDictionary<string, double> Train(IReadOnlyList<RolloutGroup> batch)
     {
-        Thread.Sleep(workload.TrainTime);
+        SyntheticClock.SleepUntil(Stopwatch.StartNew(), workload.TrainTime);
         Version++;
         return new Dictionary<string, double> { ["loss"] = 0 };
     }
@@ -112,4 +115,19 @@ public sealed class SyntheticTrainer(SyntheticWorkload workload) : IPolicyTraine
     public PolicySnapshot Snapshot() => new(Version, Array.Empty<NamedArray>());
 
     public void Dispose() { }
+}
+
+/// <summary>Sleeps until a stopwatch reads a deadline: coarse sleep, then a short spin for the last millisecond.</summary>
+public static class SyntheticClock
+{
+    public static void SleepUntil(Stopwatch clock, TimeSpan deadline)
+    {
+        while (true)
+        {
+            var left = deadline - clock.Elapsed;
+            if (left <= TimeSpan.Zero) return;
+            if (left > TimeSpan.FromMilliseconds(2)) Thread.Sleep(left - TimeSpan.FromMilliseconds(1));
+            else Thread.SpinWait(200);
+        }
+    }
 }

@@ -30,19 +30,6 @@ internal static class PipelineHarness
         public void Dispose() => _inner.Dispose();
     }
 
-    /// <summary>Scores with the task's verifier: 1 when correct.</summary>
-    public sealed class VerdictRewards(IAnswerVerifier verifier) : IRewardFunction
-    {
-        public (RolloutGroup Scored, IReadOnlyDictionary<string, int> Failures) Score(RolloutGroup group)
-        {
-            var rollouts = group.Rollouts.Select(r => r with
-            {
-                Reward = verifier.Verify(group.Gold, r.Text).Correct ? 1 : 0,
-                VerifierOutcome = "ok",
-            }).ToList();
-            return (group with { Rollouts = rollouts }, new Dictionary<string, int>());
-        }
-    }
 
     public static Config AkkaConfig => ActorSystemConfig.Build("akka.stdout-loglevel = OFF\nakka.loglevel = WARNING", "WARNING");
 
@@ -56,7 +43,7 @@ internal static class PipelineHarness
         var parts = new PipelineParts(settings, dynamicSampling, 0, task, PromptCursor.Start,
             generatorBackend ?? (i => new SyntheticRolloutBackend(workload, 17 + i)),
             () => new RecordingTrainer(workload, consumed),
-            new VerdictRewards(task.Verifier), MetricsPath: null, EvaluateAround: false);
+            new VerdictRewardFunction(task.Verifier), MetricsPath: null, EvaluateAround: false);
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         var summary = await PipelineRun.ExecuteAsync(parts, AkkaConfig, "pipeline-test", async (system, root, stop) =>
         {
