@@ -9,12 +9,16 @@ namespace ActorRL.Model.Policies;
 /// <param name="Temperature">Logits are divided by this before softmax; 0 means greedy (arg-max).</param>
 /// <param name="TopP">Nucleus sampling mass in (0, 1]; 1 samples from the whole temperature-scaled distribution.</param>
 /// <param name="MaxNewTokens">Response length cap; a response that reaches it finishes with <see cref="FinishReason.Length"/>.</param>
-/// <param name="StopTokenIds">Ids that end a response (kept as its last token). The tokenizer's EOS always stops.</param>
+/// <param name="StopTokenIds">Ids that end a response (kept as its last token). The tokenizer's EOS stops too unless <paramref name="IgnoreEos"/>.</param>
 /// <param name="StopStrings">Texts that end a response as soon as the response's text contains one (the completing token is kept).</param>
 /// <param name="Seed">Seed of the sampler's own random generator: same seed, same weights → same samples on CPU.</param>
 /// <param name="UseKvCache">
 /// True (the default) decodes incrementally from a key/value cache; false recomputes the whole sequence at every
 /// step (slow; kept as the reference the cache is tested and benchmarked against).
+/// </param>
+/// <param name="IgnoreEos">
+/// True decodes past EOS (only <see cref="StopTokenIds"/> and <see cref="StopStrings"/> stop): benchmarks use it to
+/// decode exactly <see cref="MaxNewTokens"/> tokens.
 /// </param>
 public sealed record SamplingRequest(
     IReadOnlyList<IReadOnlyList<int>> Prompts,
@@ -25,7 +29,8 @@ public sealed record SamplingRequest(
     IReadOnlyList<int>? StopTokenIds = null,
     IReadOnlyList<string>? StopStrings = null,
     long Seed = 0,
-    bool UseKvCache = true)
+    bool UseKvCache = true,
+    bool IgnoreEos = false)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the offending field.</summary>
     public void Validate(int maxSequenceLength, int vocabularySize)

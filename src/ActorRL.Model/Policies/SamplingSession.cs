@@ -43,7 +43,8 @@ internal sealed class SamplingSession : ISamplingSession
         _policy = policy;
         _model = policy.Model;
         _request = request;
-        _stopIds = [.. request.StopTokenIds ?? [], policy.Tokenizer.EosId];
+        _stopIds = [.. request.StopTokenIds ?? []];
+        if (!request.IgnoreEos) _stopIds.Add(policy.Tokenizer.EosId);
         _stopStrings = request.StopStrings ?? [];
         var n = request.SamplesPerPrompt;
         _responses = new ResponseBuilder[request.Prompts.Count * n];
