@@ -18,6 +18,7 @@ public static partial class AnswerShapeParser
     {
         cancellation.ThrowIfCancellationRequested();
         if (nesting > MaxNesting) return new UnparsedAnswer(s);
+        s = LatexNormalizer.StripVariableLeftSide(s);
 
         var unionParts = SplitTopLevel(s, [@"\cup", " U "]);
         if (unionParts.Count > 1) return new UnionAnswer(unionParts.Select(p => ParseShape(p, nesting + 1, cancellation)).ToList());

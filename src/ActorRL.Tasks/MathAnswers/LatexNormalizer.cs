@@ -32,7 +32,7 @@ public static partial class LatexNormalizer
         return s.Trim();
     }
 
-    /// <summary>"x = 5" → "5", "y = 2x+3" → "2x+3" (one identifier left of the only '=').</summary>
+    /// <summary>"x = 5" → "5", "y = 2x+3" → "2x+3", "x \in [2, 5)" → "[2, 5)" (one identifier left of the only '=' or \in).</summary>
     internal static string StripVariableLeftSide(string s) =>
         SingleVariableLeftSide().Match(s) is { Success: true } lhs && s.IndexOf('=', lhs.Length) < 0 ? s[lhs.Length..].Trim() : s;
 
@@ -95,8 +95,8 @@ public static partial class LatexNormalizer
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 
-    // "x = 5", "y=2x+3", "a_1 = 4": one identifier on the left of the only '='.
-    [GeneratedRegex(@"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*")]
+    // "x = 5", "y=2x+3", "a_1 = 4", "x \in (0, 1)": one identifier on the left of the only '=' (or of \in).
+    [GeneratedRegex(@"^[A-Za-z](?:_\{?\w+\}?)?\s*(?:=|\\in(?![A-Za-z]))\s*")]
     private static partial Regex SingleVariableLeftSide();
 
     // "18 dollars", "5 cm^2", "42apples": a number, then a word (two letters after a space, three without: "3xy" is algebra).

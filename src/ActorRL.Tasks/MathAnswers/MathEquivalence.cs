@@ -4,8 +4,8 @@ using ActorRL.Tasks.Randomness;
 namespace ActorRL.Tasks.MathAnswers;
 
 /// <summary>
-/// Decides whether two final answers are mathematically the same. Numbers compare exactly when both are
-/// rational, otherwise within a relative tolerance; expressions with variables are evaluated at several
+/// Decides whether two final answers are mathematically the same. Integers compare exactly, other values
+/// within a relative tolerance (see <see cref="MathValue.Matches"/>); expressions with variables are evaluated at several
 /// pseudo-random points (so <c>(x+1)^2</c> equals <c>x^2+2x+1</c>); tuples and intervals compare in order with
 /// their brackets; sets and unions ignore order; a percent may be matched by its value or its fraction
 /// (28% vs 28 or 0.28). Anything that cannot be parsed equals only identical text.

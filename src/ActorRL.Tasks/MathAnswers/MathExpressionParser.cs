@@ -22,7 +22,7 @@ public sealed class MathExpressionParser
 
     private static readonly HashSet<string> Functions = ["sqrt", "sin", "cos", "tan", "ln", "log", "exp", "abs"];
     private static readonly HashSet<string> NotOperands =
-        ["cup", "cap", "pm", "mp", "le", "leq", "ge", "geq", "lt", "gt", "neq", "ne", "to", "in", "approx", "quad", "qquad", "right", "left", "infty_"];
+        ["cdot", "times", "div", "cup", "cap", "pm", "mp", "le", "leq", "ge", "geq", "lt", "gt", "neq", "ne", "to", "in", "approx", "quad", "qquad", "right", "left"];
 
     private readonly string _text;
     private readonly CancellationToken _cancellation;
@@ -68,6 +68,14 @@ public sealed class MathExpressionParser
         return true;
     }
 
+    private bool TryConsumeCommand(string name)
+    {
+        SkipSpaces();
+        if (Peek() != '\\' || PeekCommand() != name) return false;
+        _pos += name.Length + 1;
+        return true;
+    }
+
     private void Expect(char c)
     {
         if (!TryConsume(c)) throw new MathSyntaxException($"expected '{c}' at {_pos}");
@@ -102,8 +110,8 @@ public sealed class MathExpressionParser
         var node = ParsePower();
         while (true)
         {
-            if (TryConsume('*')) node = new BinaryNode('*', node, ParseSignedPower());
-            else if (TryConsume('/')) node = new BinaryNode('/', node, ParseSignedPower());
+            if (TryConsume('*') || TryConsumeCommand("cdot") || TryConsumeCommand("times")) node = new BinaryNode('*', node, ParseSignedPower());
+            else if (TryConsume('/') || TryConsumeCommand("div")) node = new BinaryNode('/', node, ParseSignedPower());
             else if (StartsImplicitOperand())
             {
                 var right = ParsePower();

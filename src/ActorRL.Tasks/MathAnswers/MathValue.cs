@@ -15,12 +15,14 @@ public readonly record struct MathValue(Rational? Exact, double Approximate)
     public bool IsDefined => !double.IsNaN(Approximate);
 
     /// <summary>
-    /// Equal when both are exact and identical, or otherwise within a relative <paramref name="tolerance"/>
-    /// (values below 1e-6·tolerance count as zero). Infinities equal only themselves; undefined equals nothing.
+    /// Two exact values of which one is an integer must be identical (1,000,001 is not "close" to 1,000,000, nor is
+    /// 1,000,000.5). Anything else — two non-integer fractions or decimals, irrational values — matches within a
+    /// relative <paramref name="tolerance"/> (values below 1e-6·tolerance count as zero), so 0.3333333 matches 1/3 at
+    /// the default 1e-6 while 0.333 does not. Infinities equal only themselves; undefined equals nothing.
     /// </summary>
     public bool Matches(MathValue other, double tolerance)
     {
-        if (Exact is { } a && other.Exact is { } b) return a == b;
+        if (Exact is { } a && other.Exact is { } b && (a == b || a.IsInteger || b.IsInteger)) return a == b;
         double x = Approximate, y = other.Approximate;
         if (double.IsNaN(x) || double.IsNaN(y)) return false;
         if (double.IsInfinity(x) || double.IsInfinity(y)) return x == y;

@@ -4,9 +4,8 @@ using System.Numerics;
 namespace ActorRL.Tasks.Numerics;
 
 /// <summary>
-/// An exact fraction in lowest terms with a positive denominator. Answers that are integers, decimals or
-/// fractions are compared exactly (1,000,001 is not "close enough" to 1,000,000); only irrational values
-/// fall back to a floating-point tolerance.
+/// An exact fraction in lowest terms with a positive denominator: the value of integers, decimals and fractions
+/// and of arithmetic on them, so integers compare exactly (1,000,001 is not "close enough" to 1,000,000).
 /// </summary>
 public readonly record struct Rational
 {

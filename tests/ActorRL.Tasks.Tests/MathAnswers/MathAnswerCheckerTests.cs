@@ -53,6 +53,7 @@ public class MathAnswerCheckerTests
         { @"-\frac{1}{2}", @"$\boxed{-0.5}$", true },
         { @"-\frac{1}{2}", @"$\boxed{\frac{1}{2}}$", false },
         { @"\frac{1}{3}", @"$\boxed{0.333}$", false },
+        { @"\frac{1}{3}", @"$\boxed{0.3333333}$", true },
         { @"\frac{1}{3}", @"$\boxed{\frac{2}{6}}$", true },
         { @"2\sqrt{3}", @"\boxed{\sqrt{12}}", true },
         { @"2\sqrt{3}", @"\boxed{2\sqrt3}", true },
@@ -124,6 +125,34 @@ public class MathAnswerCheckerTests
         { @"3", @"\boxed{3", false },
     };
 
+    public static TheoryData<string, string, bool> MoreLatexVariants => new()
+    {
+        { @"\frac{\pi}{4}", @"\boxed{\pi/4}", true },
+        { @"\dfrac{14}{3}", @"\boxed{4\frac{2}{3}}", true },
+        { "-3", @"\boxed{- 3}", true },
+        { "-2", "\\boxed{\u22122}", true },
+        { "3", @"\boxed{-3}", false },
+        { @"\$1.50", "The answer is $1.50.", true },
+        { "x+1", @"\boxed{1+x}", true },
+        { "2", @"\boxed{\sqrt{4}}", true },
+        { @"\frac{\sqrt{2}}{2}", @"\boxed{\frac{1}{\sqrt{2}}}", true },
+        { "10", @"\boxed{10\text{ cm}}", true },
+        { "0.25", @"\boxed{25\%}", true },
+        { @"\frac{1}{4}", @"\boxed{25%}", true },
+        { @"\frac{9}{2}", @"\boxed{4.5}", true },
+        { "3", @"\boxed{3.}", true },
+        { "45", @"\boxed{45^\circ}", true },
+        { @"\text{B}", @"\boxed{\textbf{(B)}}", true },
+        { @"\$18.90", "#### 18.9", true },
+        { @"\{-1, 1\}", @"\boxed{\pm 1}", true },
+        { "[2, 5)", @"\boxed{x \in [2, 5)}", true },
+        { @"(2, \infty)", @"\boxed{(2, \infty)}", true },
+        { "2", @"\boxed{2, 2}", false },
+        { "1000000", @"\boxed{1000000.5}", false },
+        { "5", @"\boxed{\frac{10}{2}}", true },
+        { "6", @"\boxed{6 \text{ ft}^2}", true },
+    };
+
     public static TheoryData<string, string, bool> DelimitersAndFallbacks => new()
     {
         { "7", @"Therefore the value is $7$", true },
@@ -151,6 +180,10 @@ public class MathAnswerCheckerTests
     [Theory]
     [MemberData(nameof(MathStyle))]
     public void Math_style_responses(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
+
+    [Theory]
+    [MemberData(nameof(MoreLatexVariants))]
+    public void More_latex_variants(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
 
     [Theory]
     [MemberData(nameof(DelimitersAndFallbacks))]
