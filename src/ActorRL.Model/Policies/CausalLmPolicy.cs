@@ -26,6 +26,12 @@ public sealed class CausalLmPolicy : IPolicy
     public ICausalLanguageModel Model { get; }
     public ITokenizer Tokenizer { get; }
     public long Version { get; private set; }
+
+    public void SetVersion(long version)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(version);
+        Version = version;
+    }
     public Device Device => Model.Device;
     public int MaxSequenceLength => Model.MaxSequenceLength;
 

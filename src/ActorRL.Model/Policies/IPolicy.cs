@@ -16,6 +16,9 @@ public interface IPolicy : IDisposable
     /// <summary>Version of the weights currently loaded (recorded on every sampled token).</summary>
     long Version { get; }
 
+    /// <summary>Sets <see cref="Version"/>: the learner advances it after each update of these (its own) weights.</summary>
+    void SetVersion(long version);
+
     Device Device { get; }
     int MaxSequenceLength { get; }
 
