@@ -93,5 +93,5 @@ public sealed class JsonlTask : IVerifiableTask
     }
 
     private string Render(JsonlRecord record) =>
-        _settings.Template.Replace(JsonlSettings.QuestionPlaceholder, record.Question, StringComparison.Ordinal);
+        _settings.Template.Replace(JsonlSettings.QuestionSlot, record.Question, StringComparison.Ordinal);
 }
