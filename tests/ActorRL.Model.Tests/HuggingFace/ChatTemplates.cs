@@ -1,0 +1,81 @@
+namespace ActorRL.Model.Tests.HuggingFace;
+
+/// <summary>Chat templates as published in the tokenizer_config.json of real models (Jinja source, after JSON decoding).</summary>
+internal static class ChatTemplates
+{
+    /// <summary>Qwen2.5-Instruct (and the Qwen2.5 base models).</summary>
+    public const string Qwen25 = """
+        {%- if tools %}
+            {{- '<|im_start|>system\n' }}
+            {%- if messages[0]['role'] == 'system' %}
+                {{- messages[0]['content'] }}
+            {%- else %}
+                {{- 'You are Qwen, created by Alibaba Cloud. You are a helpful assistant.' }}
+            {%- endif %}
+            {{- "\n\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided with function signatures within <tools></tools> XML tags:\n<tools>" }}
+            {%- for tool in tools %}
+                {{- "\n" }}
+                {{- tool | tojson }}
+            {%- endfor %}
+            {{- "\n</tools>\n\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n{\"name\": <function-name>, \"arguments\": <args-json-object>}\n</tool_call><|im_end|>\n" }}
+        {%- else %}
+            {%- if messages[0]['role'] == 'system' %}
+                {{- '<|im_start|>system\n' + messages[0]['content'] + '<|im_end|>\n' }}
+            {%- else %}
+                {{- '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n' }}
+            {%- endif %}
+        {%- endif %}
+        {%- for message in messages %}
+            {%- if (message.role == "user") or (message.role == "system" and not loop.first) or (message.role == "assistant" and not message.tool_calls) %}
+                {{- '<|im_start|>' + message.role + '\n' + message.content + '<|im_end|>' + '\n' }}
+            {%- elif message.role == "assistant" %}
+                {{- '<|im_start|>' + message.role }}
+                {%- if message.content %}
+                    {{- '\n' + message.content }}
+                {%- endif %}
+                {%- for tool_call in message.tool_calls %}
+                    {%- if tool_call.function is defined %}
+                        {%- set tool_call = tool_call.function %}
+                    {%- endif %}
+                    {{- '\n<tool_call>\n{"name": "' }}
+                    {{- tool_call.name }}
+                    {{- '", "arguments": ' }}
+                    {{- tool_call.arguments | tojson }}
+                    {{- '}\n</tool_call>' }}
+                {%- endfor %}
+                {{- '<|im_end|>\n' }}
+            {%- elif message.role == "tool" %}
+                {%- if (loop.index0 == 0) or (messages[loop.index0 - 1].role != "tool") %}
+                    {{- '<|im_start|>user' }}
+                {%- endif %}
+                {{- '\n<tool_response>\n' }}
+                {{- message.content }}
+                {{- '\n</tool_response>' }}
+                {%- if loop.last or (messages[loop.index0 + 1].role != "tool") %}
+                    {{- '<|im_end|>\n' }}
+                {%- endif %}
+            {%- endif %}
+        {%- endfor %}
+        {%- if add_generation_prompt %}
+            {{- '<|im_start|>assistant\n' }}
+        {%- endif %}
+
+        """;
+
+    /// <summary>Qwen2.5-Math-Instruct: the same structure with a chain-of-thought default system prompt.</summary>
+    public static readonly string Qwen25Math = Qwen25.Replace(
+        "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.",
+        @"Please reason step by step, and put your final answer within \\boxed{}.");
+
+    /// <summary>Qwen2-Instruct (2024-06), a one-line template.</summary>
+    public const string Qwen2 =
+        """{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}{{ '<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n' }}{% endif %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}""";
+
+    /// <summary>Llama 3 Instruct: a different conversation format.</summary>
+    public const string Llama3 =
+        """{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}{% endif %}""";
+
+    /// <summary>DeepSeek-R1-Distill-Qwen: a Qwen2ForCausalLM checkpoint whose template is not ChatML.</summary>
+    public const string DeepSeekR1Distill =
+        """{% if not add_generation_prompt is defined %}{% set add_generation_prompt = false %}{% endif %}{{ bos_token }}{% for message in messages %}{% if message['role'] == 'user' %}{{'<｜User｜>' + message['content']}}{% endif %}{% if message['role'] == 'assistant' %}{{'<｜Assistant｜>' + message['content'] + '<｜end▁of▁sentence｜>'}}{% endif %}{% endfor %}{% if add_generation_prompt %}{{'<｜Assistant｜><think>\n'}}{% endif %}""";
+}
