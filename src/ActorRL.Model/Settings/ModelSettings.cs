@@ -14,7 +14,8 @@ public enum TokenizerKind
 
 /// <summary>
 /// <c>actorrl.model</c>: the policy's architecture, sizes and tokenizer. The vocabulary size is not a key: it is
-/// the tokenizer's.
+/// the tokenizer's. For <c>architecture = qwen2</c> sizes, tokenizer and chat template come from the Hugging Face
+/// folder at <see cref="ModelPath"/>; only <see cref="MaxSequenceLength"/> and <see cref="DType"/> apply from here.
 /// </summary>
 public sealed record ModelSettings(
     string Architecture,
@@ -31,19 +32,30 @@ public sealed record ModelSettings(
     ScalarType DType,
     TokenizerKind Tokenizer,
     string? Alphabet,
-    string? TokenizerPath)
+    string? TokenizerPath,
+    string? ModelPath = null,
+    bool UseChatTemplate = true,
+    string? SystemPrompt = null)
 {
+    public static readonly string[] Architectures = ["tiny-gpt", "qwen2"];
+
+    public bool IsPretrained => Architecture == "qwen2";
+
     public static ModelSettings FromConfig(SettingsReader r)
     {
-        var architecture = r.GetEnum("architecture", "tiny-gpt");
+        var architecture = r.GetEnum("architecture", Architectures);
+        var modelPath = r.GetStringOrNull("path");
+        if (architecture == "qwen2" && string.IsNullOrWhiteSpace(modelPath))
+            throw r.Fail("path", "must name a local Hugging Face model folder (config.json, *.safetensors, tokenizer.json) when architecture = qwen2");
         var dModel = r.GetInt("d-model", 2, 65536);
         var heads = r.GetInt("n-heads", 1, 1024);
         if (dModel % heads != 0 || (dModel / heads) % 2 != 0)
             throw r.Fail("n-heads", $"must divide d-model ({dModel}) into an even head size (RoPE rotates pairs), got {heads}");
-        var dtype = r.GetEnum("dtype", "float32", "float64", "bfloat16") switch
+        var dtype = r.GetEnum("dtype", "float32", "float64", "bfloat16", "float16") switch
         {
             "float64" => ScalarType.Float64,
             "bfloat16" => ScalarType.BFloat16,
+            "float16" => ScalarType.Float16,
             _ => ScalarType.Float32,
         };
         var tokenizer = r.Section("tokenizer");
@@ -68,7 +80,10 @@ public sealed record ModelSettings(
             dtype,
             kind,
             alphabet,
-            path);
+            path,
+            modelPath,
+            r.GetBool("chat-template"),
+            r.GetStringOrNull("system-prompt"));
     }
 
     public TinyGptConfig TinyGpt(int vocabularySize) =>
