@@ -65,7 +65,7 @@ public sealed class PretrainedSettingsTests : IDisposable
         var config = PipelineConfig.Load([file], []);
 
         var model = ModelSettings.FromConfig(config.Reader("actorrl.model"));
-        Assert.Equal(("qwen2", "models/Qwen2.5-0.5B-Instruct", ScalarType.BFloat16, 1024), (model.Architecture, model.ModelPath, model.DType, model.MaxSequenceLength));
+        Assert.Equal(("qwen2", "models/Qwen2.5-0.5B-Instruct", ScalarType.Float32, 1024), (model.Architecture, model.ModelPath, model.DType, model.MaxSequenceLength));
         Assert.Equal(@"Please reason step by step, and put your final answer within \boxed{}.", model.SystemPrompt);
         Assert.True(model.UseChatTemplate);
 
