@@ -1,9 +1,45 @@
 using System.CommandLine;
+using ActorRL.Engine.Configuration;
+using ActorRL.Engine.Jobs;
+using ActorRL.Engine.Logging;
 
 namespace ActorRL.Cli.Commands;
 
+/// <summary><c>actorrl train [PIPELINE.conf]</c>: run a pipeline; with no file, the built-in main job.</summary>
 public static class TrainCommand
 {
-    public static Command Build(TextWriter output, TextWriter error) => PlannedCommand.Build("train",
-        "Run a pipeline (default: samples/arithmetic/pipeline.conf — warm start, then RL)", "the actor pipeline, see docs/roadmap.md");
+    public const string DefaultPipeline = "samples/arithmetic/pipeline.conf";
+
+    public static Command Build(TextWriter output, TextWriter error)
+    {
+        var options = new PipelineOptions();
+        var fresh = new Option<bool>("--fresh") { Description = "Delete the run directory's previous state and start over (asks first on a terminal)" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask before deleting with --fresh" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Validate the pipeline and print the plan, then exit" };
+        var command = new Command("train",
+            $"Run a pipeline: warm start and/or RL, as its stages say. With no file: {DefaultPipeline} (the built-in arithmetic task, GRPO)");
+        options.AddTo(command);
+        command.Add(fresh);
+        command.Add(yes);
+        command.Add(dryRun);
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var config = options.Load(parse, DefaultPipeline);
+            var settings = ActorRLSettings.FromConfig(config);
+            if (parse.GetValue(dryRun))
+            {
+                output.WriteLine($"OK: {string.Join(" ← ", config.Sources)}");
+                output.WriteLine(RunPlan.Describe(settings));
+                return ExitCodes.Ok;
+            }
+            RunDirectory.Prepare(settings.Run.Directory, parse.GetValue(fresh), parse.GetValue(yes), error);
+            File.WriteAllText(Path.Combine(settings.Run.Directory, "config.conf"), config.Render());
+            LoggingSetup.Configure(settings.Logging, settings.Run.Directory, parse.GetValue(options.Verbose));
+            var summary = await TrainingJob.RunAsync(settings, config.Render("akka"), TrainingProgress.Observe(output), cancellation);
+            output.WriteLine();
+            output.WriteLine(RunPlan.DescribeSummary(summary, settings.Run.Directory));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
 }

@@ -1,19 +1,47 @@
+using ActorRL.Core.Algorithms;
 using ActorRL.Core.Configuration;
 using ActorRL.Engine.Logging;
+using ActorRL.Engine.Pipeline;
+using ActorRL.Engine.Training;
+using ActorRL.Model.Settings;
+using ActorRL.Tasks;
+using ActorRL.Tasks.Rewards;
 
 namespace ActorRL.Engine.Configuration;
 
 /// <summary>
 /// Every typed settings record of a run, built once from the effective configuration. Building it validates
-/// the whole pipeline, which is what <c>actorrl config check</c> and <c>--dry-run</c> do.
+/// the whole pipeline, which is what <c>actorrl config check</c> does.
 /// </summary>
-public sealed record ActorRLSettings(RunSettings Run, LoggingSettings Logging)
+public sealed record ActorRLSettings(
+    RunSettings Run,
+    LoggingSettings Logging,
+    PipelineSettings Pipeline,
+    GenerationSettings Generation,
+    WarmStartSettings WarmStart,
+    AlgorithmSettings Algorithm,
+    ModelSettings Model,
+    LearnerSettings Learner,
+    TaskSettings Task,
+    VerifierSettings Verifier)
 {
     public static ActorRLSettings FromConfig(PipelineConfig config)
     {
         var root = config.Reader("actorrl");
-        return new ActorRLSettings(
+        var settings = new ActorRLSettings(
             RunSettings.FromConfig(root.Section("run")),
-            LoggingSettings.FromConfig(root.Section("logging")));
+            LoggingSettings.FromConfig(root.Section("logging")),
+            PipelineSettings.FromConfig(root.Section("pipeline")),
+            GenerationSettings.FromConfig(root.Section("generation")),
+            WarmStartSettings.FromConfig(root.Section("warm-start")),
+            AlgorithmSettings.FromConfig(root.Section("algorithm")),
+            ModelSettings.FromConfig(root.Section("model")),
+            LearnerSettings.FromConfig(root.Section("learner")),
+            TaskSettings.FromConfig(root.Section("task")),
+            VerifierSettings.FromConfig(root.Section("verifier")));
+        if (settings.Generation.MaxNewTokens >= settings.Model.MaxSequenceLength)
+            throw root.Section("generation").Fail("max-new-tokens",
+                $"must leave room for the prompt within actorrl.model.max-seq-len ({settings.Model.MaxSequenceLength}), got {settings.Generation.MaxNewTokens}");
+        return settings;
     }
 }

@@ -1,0 +1,32 @@
+using System.Globalization;
+using ActorRL.Engine.Configuration;
+using ActorRL.Engine.Pipeline;
+
+namespace ActorRL.Cli.Commands;
+
+/// <summary>Human-readable descriptions of what a run will do and what it did.</summary>
+public static class RunPlan
+{
+    public static string Describe(ActorRLSettings s) => string.Create(CultureInfo.InvariantCulture,
+        $"""
+        run:        {s.Run.Directory} (seed {s.Run.Seed})
+        task:       {s.Task.Name}, {s.Pipeline.EvalSize} held-out prompts
+        stages:     {string.Join(" → ", s.Pipeline.Stages)}
+        warm start: {s.WarmStart.Steps} steps × {s.WarmStart.BatchSize} demonstrations, lr {s.WarmStart.LearningRate}
+        rl:         {s.Pipeline.RlSteps} steps × {s.Pipeline.GroupsPerStep} groups × {s.Pipeline.GroupSize} responses, loss {s.Algorithm.Loss} ({s.Algorithm.RatioLevel} ratios, clip {s.Algorithm.ClipLow}/{s.Algorithm.ClipHigh}), lr {s.Learner.LearningRate}
+        actors:     {s.Pipeline.Generators} generator(s), {s.Pipeline.Verifiers} verifier(s), max staleness {s.Pipeline.MaxStaleness}
+        model:      {s.Model.Architecture} d={s.Model.DModel} layers={s.Model.Layers} heads={s.Model.Heads}, learner on {s.Learner.Device}
+        """);
+
+    public static string DescribeSummary(RunSummary s, string runDirectory)
+    {
+        string Percent(double? v) => v is null ? "n/a" : (v.Value * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
+        var gain = s.AccuracyBefore is { } b && s.AccuracyAfter is { } a ? $" ({(a - b) * 100:+0.0;-0.0} points)" : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"""
+            Held-out accuracy (greedy): {Percent(s.AccuracyBefore)} after the warm start → {Percent(s.AccuracyAfter)} after RL{gain}
+            {s.Steps} RL steps ({s.WarmStartSteps} warm-start steps) in {s.WallSeconds:F0} s (RL {s.RlWallSeconds:F0} s); {s.GroupsConsumed} groups used, {s.DroppedStale} dropped stale, {s.DroppedUniform} dropped (equal rewards), max staleness {s.MaxStaleness}
+            Run directory: {runDirectory} (summary.json, metrics.jsonl, config.conf, logs, checkpoints/final)
+            """);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Akka.Actor;
+using ActorRL.Engine.Configuration;
+using ActorRL.Engine.Pipeline;
+using ActorRL.Engine.Training;
+using ActorRL.Model;
+using ActorRL.Model.Checkpoints;
+using ActorRL.Model.Settings;
+using ActorRL.Tasks;
+using ActorRL.Tasks.Isolation;
+using ActorRL.Tasks.Rewards;
+using Serilog;
+
+namespace ActorRL.Engine.Jobs;
+
+/// <summary>
+/// The main job on one node: build the task, the policy replicas and the reward function from settings, run the
+/// actor pipeline (warm start, then RL), save the final policy and write summary.json.
+/// </summary>
+public static class TrainingJob
+{
+    public const string SummaryFile = "summary.json";
+    public const string MetricsFile = "metrics.jsonl";
+    public const string FinalCheckpoint = "checkpoints/final";
+
+    /// <param name="akkaHocon">The effective <c>akka</c> section (rendered by PipelineConfig).</param>
+    /// <param name="observe">Live view / tests: called with the running system and the run's root actor.</param>
+    public static async Task<RunSummary> RunAsync(ActorRLSettings settings, string akkaHocon,
+        Func<ActorSystem, IActorRef, CancellationToken, Task>? observe = null, CancellationToken cancellation = default)
+    {
+        var runDir = settings.Run.Directory;
+        Directory.CreateDirectory(runDir);
+        var seed = settings.Run.Seed;
+        var task = ActorRL.Tasks.TaskFactory.Create(settings.Task, settings.Verifier, seed);
+        var tokenizer = PolicyFactory.CreateTokenizer(settings.Model, task.Alphabet);
+        var learnerDevice = DeviceSelection.Resolve(settings.Learner.Device);
+        var verifier = new IsolatedVerifier(task.Verifier, settings.Verifier.Timeout);
+        var overlong = settings.Algorithm.OverlongPenalty.Enabled
+            ? new OverlongSettings(true, settings.Generation.MaxNewTokens, settings.Algorithm.OverlongPenalty.CacheLengthFor(settings.Generation.MaxNewTokens))
+            : OverlongSettings.Disabled;
+        var rewards = new TaskRewardFunction(verifier, new RewardScorer(settings.Verifier, overlong));
+        var trainerSettings = new TrainerSettings(settings.Algorithm, settings.Learner, settings.WarmStart, settings.Pipeline, settings.Generation);
+        var warmStartSteps = settings.Pipeline.Stages.Contains("sft") && task.HasDemonstrations ? settings.WarmStart.Steps : 0;
+        if (settings.Pipeline.Stages.Contains("sft") && !task.HasDemonstrations)
+            Log.Warning("Task {Task} has no demonstrations; the sft stage is skipped", task.Name);
+
+        var parts = new PipelineParts(
+            settings.Pipeline,
+            settings.Algorithm.DynamicSampling,
+            warmStartSteps,
+            task,
+            PromptCursor.Start,
+            index => new PolicyRolloutBackend(
+                // Each generator builds its own replica on its own thread; weights come from the hub before any work.
+                PolicyFactory.Create(settings.Model, tokenizer, seed, TorchSharp.torch.CPU),
+                settings.Pipeline.GroupSize, settings.Generation, seed + 7919L * (index + 1)),
+            () =>
+            {
+                var policy = PolicyFactory.Create(settings.Model, tokenizer, seed, learnerDevice);
+                var reference = settings.Algorithm.Kl.Enabled && settings.Algorithm.Kl.Reference == "initial" ? policy.CreateReplica() : null;
+                return new CheckpointingTrainer(
+                    new PolicyTrainer(policy, reference, trainerSettings, task, (gold, response) => verifier.Verify(gold, response).Verdict?.Correct == true),
+                    Path.Combine(runDir, FinalCheckpoint));
+            },
+            rewards,
+            Path.Combine(runDir, MetricsFile),
+            EvaluateAround: settings.Pipeline.EvalSize > 0 && settings.Pipeline.Stages.Contains("rl"));
+
+        Log.Information("Run {RunDir}: task {Task}, stages {Stages}, loss {Loss}, η = {MaxStaleness}, {Generators} generator(s), learner on {Device}",
+            runDir, task.Name, string.Join("+", settings.Pipeline.Stages), settings.Algorithm.Loss, settings.Pipeline.MaxStaleness,
+            settings.Pipeline.Generators, learnerDevice.type);
+        var akka = ActorSystemConfig.Build(akkaHocon, AkkaLogLevel(settings.Logging.Level));
+        var summary = await PipelineRun.ExecuteAsync(parts, akka, "actorrl", observe, cancellation);
+        await File.WriteAllTextAsync(Path.Combine(runDir, SummaryFile), SummaryJson(summary), cancellation);
+        return summary;
+    }
+
+    public static string SummaryJson(RunSummary s) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["accuracy_before"] = s.AccuracyBefore,
+        ["accuracy_after"] = s.AccuracyAfter,
+        ["accuracy_gain"] = s.AccuracyBefore is { } b && s.AccuracyAfter is { } a ? a - b : null,
+        ["steps"] = s.Steps,
+        ["warm_start_steps"] = s.WarmStartSteps,
+        ["wall_seconds"] = Math.Round(s.WallSeconds, 2),
+        ["rl_wall_seconds"] = Math.Round(s.RlWallSeconds, 2),
+        ["final_version"] = s.FinalVersion,
+        ["groups_consumed"] = s.GroupsConsumed,
+        ["groups_dropped_stale"] = s.DroppedStale,
+        ["groups_dropped_uniform"] = s.DroppedUniform,
+        ["generator_failures"] = s.GenerationFailures,
+        ["verifier_failures"] = s.VerifierFailures,
+        ["max_staleness_observed"] = s.MaxStaleness,
+    }, new JsonSerializerOptions { WriteIndented = true });
+
+    private static string AkkaLogLevel(Serilog.Events.LogEventLevel level) => level switch
+    {
+        <= Serilog.Events.LogEventLevel.Debug => "DEBUG",
+        Serilog.Events.LogEventLevel.Information => "INFO",
+        Serilog.Events.LogEventLevel.Warning => "WARNING",
+        _ => "ERROR",
+    };
+
+    /// <summary>Saves the policy and optimizer when the learner is disposed at the end of a run.</summary>
+    private sealed class CheckpointingTrainer(PolicyTrainer inner, string directory) : IPolicyTrainer
+    {
+        public long Version => inner.Version;
+        public IReadOnlyDictionary<string, double> WarmStartStep(int step) => inner.WarmStartStep(step);
+        public IReadOnlyDictionary<string, double> Train(IReadOnlyList<Core.Rollouts.RolloutGroup> batch) => inner.Train(batch);
+        public IReadOnlyDictionary<string, double> Evaluate() => inner.Evaluate();
+        public PolicySnapshot Snapshot() => inner.Snapshot();
+
+        public void Dispose()
+        {
+            try
+            {
+                Checkpoint.Save(directory, inner.Policy, inner.Optimizer);
+            }
+            catch (Exception e)
+            {
+                Log.Error(e, "Could not save the final checkpoint to {Directory}", directory);
+            }
+            inner.Dispose();
+        }
+    }
+}

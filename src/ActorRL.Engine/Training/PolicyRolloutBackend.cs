@@ -1,0 +1,69 @@
+using ActorRL.Core.Rollouts;
+using ActorRL.Engine.Pipeline;
+using ActorRL.Model.Policies;
+using static TorchSharp.torch;
+
+namespace ActorRL.Engine.Training;
+
+/// <summary>
+/// A generator's compute: its own policy replica, sampled step by step with a KV cache. Weights arrive as
+/// snapshots and are copied in between decoding steps; every token records the version that produced it.
+/// </summary>
+public sealed class PolicyRolloutBackend(IPolicy policy, int groupSize, Pipeline.GenerationSettings generation, long seed) : IRolloutBackend
+{
+    private long _batches;
+
+    public long Version => _loaded ? policy.Version : -1;
+
+    private bool _loaded;
+
+    public void LoadWeights(WeightsPublished weights)
+    {
+        if (weights.Weights is null) throw new ArgumentException("a policy generator needs weights, got a version without them");
+        SnapshotConversion.Load(policy, weights.Weights);
+        _loaded = true;
+    }
+
+    public IGroupGeneration Begin(IReadOnlyList<WorkItem> items, string generatorName)
+    {
+        var prompts = items.Select(i => PromptEncoding.Prompt(policy.Tokenizer, i.Prompt.Text)).ToList();
+        var request = new SamplingRequest(prompts, groupSize, generation.Temperature, generation.TopP, generation.MaxNewTokens,
+            StopStrings: generation.StopStrings.Count > 0 ? generation.StopStrings : null,
+            Seed: unchecked(seed * 1_000_003 + _batches++));
+        return new Generation(policy.BeginSampling(request), items, prompts, policy.Version, generatorName, generation.MaxNewTokens);
+    }
+
+    public void Dispose() => policy.Dispose();
+
+    private sealed class Generation(ISamplingSession session, IReadOnlyList<WorkItem> items,
+        IReadOnlyList<IReadOnlyList<int>> prompts, long startVersion, string generatorName, int maxNewTokens) : IGroupGeneration
+    {
+        public bool IsFinished => session.IsFinished;
+
+        public long TokensGenerated { get; private set; }
+
+        public void Step()
+        {
+            // The session keeps its KV cache outside this scope; the step's temporaries die here.
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            TokensGenerated += session.Step();
+        }
+
+        public IReadOnlyList<RolloutGroup> Results => session.Results
+            .GroupBy(r => r.PromptIndex)
+            .OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var item = items[g.Key];
+                var rollouts = g.OrderBy(r => r.SampleIndex).Select(r => new Rollout(
+                    r.TokenIds, r.TokenTexts, r.LogProbs, r.Versions, r.Text,
+                    Truncated: r.FinishReason == FinishReason.Length && r.Length >= maxNewTokens)).ToList();
+                return new RolloutGroup(item.GroupId, item.Prompt.Id, item.Prompt.Text, prompts[g.Key], item.Prompt.Gold,
+                    startVersion, generatorName, rollouts);
+            })
+            .ToList();
+
+        public void Dispose() => session.Dispose();
+    }
+}

@@ -1,0 +1,223 @@
+using ActorRL.Core.Algorithms;
+using ActorRL.Core.Rollouts;
+using ActorRL.Engine.Pipeline;
+using ActorRL.Model.Policies;
+using ActorRL.Model.Settings;
+using ActorRL.Model.Training;
+using ActorRL.Tasks;
+using static TorchSharp.torch;
+
+namespace ActorRL.Engine.Training;
+
+/// <summary>Everything the learner's compute is configured by.</summary>
+public sealed record TrainerSettings(
+    AlgorithmSettings Algorithm,
+    LearnerSettings Learner,
+    WarmStartSettings WarmStart,
+    PipelineSettings Pipeline,
+    GenerationSettings Generation);
+
+/// <summary>
+/// The learner's compute, read top to bottom like the algorithm: warm start (supervised steps on
+/// demonstrations), then RL steps — advantages per group, then ppo-epochs × mini-batches of
+/// score → policy loss → backward → clip → AdamW — and greedy evaluation on the held-out split.
+/// Every step runs inside a dispose scope; only the policy's parameters and the optimizer state persist.
+/// </summary>
+public sealed class PolicyTrainer : IPolicyTrainer
+{
+    private readonly IPolicy _policy;
+    private readonly IPolicy? _reference;
+    private readonly TrainerSettings _settings;
+    private readonly AlgorithmSettings _algorithm;
+    private readonly IVerifiableTask _task;
+    private readonly Func<string, string, bool> _isCorrect;
+    private readonly AdamW _optimizer;
+    private readonly PolicyLoss _loss;
+    private readonly LearningRateSchedule _warmStartSchedule;
+    private readonly LearningRateSchedule _rlSchedule;
+    private long _rlUpdates;
+
+    /// <param name="reference">Frozen initial policy for the KL penalty (null when kl.reference = none).</param>
+    /// <param name="isCorrect">(gold, response) → correct; the evaluation's judge (the task's verifier, isolated).</param>
+    public PolicyTrainer(IPolicy policy, IPolicy? reference, TrainerSettings settings, IVerifiableTask task, Func<string, string, bool> isCorrect)
+    {
+        _policy = policy;
+        _reference = reference;
+        _settings = settings;
+        _task = task;
+        _isCorrect = isCorrect;
+        // Dr. GRPO's constant normaliser defaults to the longest possible response, not the batch's padded width.
+        _algorithm = settings.Algorithm.Aggregation == "seq-mean-token-sum-norm" && settings.Algorithm.NormLength is null
+            ? settings.Algorithm with { NormLength = settings.Generation.MaxNewTokens }
+            : settings.Algorithm;
+        _loss = new PolicyLoss(_algorithm);
+        var learner = settings.Learner;
+        _optimizer = new AdamW(policy.NamedParameters(), learner.Beta1, learner.Beta2, learner.Epsilon, learner.WeightDecay);
+        _warmStartSchedule = new LearningRateSchedule(settings.WarmStart.LearningRate, learner.WarmupSteps, LearningRateDecay.Cosine,
+            Math.Max(1, settings.WarmStart.Steps), learner.MinLearningRateRatio);
+        var pipeline = settings.Pipeline;
+        var rlUpdates = (long)pipeline.RlSteps * pipeline.PpoEpochs * pipeline.MiniBatches;
+        _rlSchedule = new LearningRateSchedule(learner.LearningRate, learner.WarmupSteps, learner.Schedule,
+            learner.DecaySteps ?? Math.Max(1, rlUpdates), learner.MinLearningRateRatio);
+    }
+
+    public long Version => _policy.Version;
+
+    public IPolicy Policy => _policy;
+
+    public AdamW Optimizer => _optimizer;
+
+    public IReadOnlyDictionary<string, double> WarmStartStep(int step)
+    {
+        using var scope = NewDisposeScope();
+        var size = _settings.WarmStart.BatchSize;
+        var demos = Enumerable.Range(0, size).Select(i => _task.DemonstrationAt((long)step * size + i)).ToList();
+        var sequences = demos
+            .Select(d => new ScoringSequence(PromptEncoding.Prompt(_policy.Tokenizer, d.Prompt), PromptEncoding.Target(_policy.Tokenizer, d.Target)))
+            .ToList();
+        var scored = _policy.Score(sequences, new ScoreOptions(1.0, ComputeEntropy: false));
+        // Mean negative log-likelihood per target token.
+        var loss = -(scored.LogProbs * scored.Mask).sum() / scored.Mask.sum();
+        var lr = _warmStartSchedule.At(step);
+        var gradNorm = Update(loss, lr);
+        return new Dictionary<string, double>
+        {
+            ["loss"] = loss.item<float>(),
+            ["lr"] = lr,
+            ["grad_norm"] = gradNorm,
+            ["mistake_fraction"] = demos.Count(d => d.HasMistake) / (double)demos.Count,
+        };
+    }
+
+    public IReadOnlyDictionary<string, double> Train(IReadOnlyList<RolloutGroup> batch)
+    {
+        using var scope = NewDisposeScope();
+        var responses = batch.SelectMany((g, gi) => g.Rollouts.Select(r => (Group: g, GroupIndex: gi, Rollout: r))).ToList();
+        var rewards = tensor(responses.Select(r => r.Rollout.Reward).ToArray(), ScalarType.Float64);
+        var groupIndex = tensor(responses.Select(r => (long)r.GroupIndex).ToArray());
+        var advantage = AdvantageEstimators.Compute(_algorithm.Advantage, rewards, groupIndex, _algorithm.AdvantageOptions);
+        var advantages = advantage.Advantages.to(ScalarType.Float32).data<float>().ToArray();
+
+        var metrics = new MetricsAccumulator();
+        var miniBatches = SplitGroups(batch.Count, _settings.Pipeline.MiniBatches);
+        for (var epoch = 0; epoch < _settings.Pipeline.PpoEpochs; epoch++)
+        {
+            foreach (var groups in miniBatches)
+            {
+                using var stepScope = NewDisposeScope();
+                var part = responses.Where(r => groups.Contains(r.GroupIndex)).Select((r, i) => (r.Group, r.Rollout, Advantage: advantages[responses.IndexOf(r)])).ToList();
+                var lr = _rlSchedule.At(_rlUpdates++);
+                var (lossValue, lossMetrics, gradNorm) = UpdateOn(part, lr);
+                metrics.Add(lossValue, lossMetrics, gradNorm, lr);
+            }
+        }
+        _policy.SetVersion(_policy.Version + 1);
+        var values = metrics.Summary();
+        values["advantage_abs_mean"] = advantages.Length == 0 ? 0 : advantages.Average(a => Math.Abs(a));
+        values["singleton_groups"] = advantage.SingletonGroups;
+        values["zero_advantage_fraction"] = advantages.Length == 0 ? 0 : advantages.Count(a => a == 0) / (double)advantages.Length;
+        return values;
+    }
+
+    /// <summary>One optimizer update on a set of responses; returns the loss, its metrics and the gradient norm.</summary>
+    private (double Loss, PolicyLossMetrics Metrics, double GradNorm) UpdateOn(
+        IReadOnlyList<(RolloutGroup Group, Rollout Rollout, float Advantage)> part, double lr)
+    {
+        var sequences = part.Select(p => new ScoringSequence(p.Group.PromptTokenIds, p.Rollout.TokenIds)).ToList();
+        var options = new ScoreOptions(ScoringTemperature, ComputeEntropy: true);
+
+        Tensor? proximal = null;
+        if (_algorithm.OffPolicy.Decoupled)
+        {
+            using var noGrad = no_grad();
+            proximal = _policy.Score(sequences, options with { ComputeEntropy = false }).LogProbs.detach();
+        }
+        Tensor? reference = null;
+        if (_reference is not null && _algorithm.Kl.Enabled)
+        {
+            using var noGrad = no_grad();
+            reference = _reference.Score(sequences, options with { ComputeEntropy = false }).LogProbs.detach();
+        }
+
+        var scored = _policy.Score(sequences, options);
+        var width = scored.LogProbs.shape[1];
+        var behaviour = new float[part.Count * width];
+        for (var i = 0; i < part.Count; i++)
+        {
+            var logProbs = part[i].Rollout.BehaviourLogProbs;
+            for (var t = 0; t < logProbs.Count; t++) behaviour[i * width + t] = logProbs[t];
+        }
+        var policyBatch = new PolicyBatch(
+            scored.LogProbs,
+            tensor(behaviour, [part.Count, width], device: scored.LogProbs.device),
+            scored.Mask,
+            tensor(part.Select(p => p.Advantage).ToArray(), device: scored.LogProbs.device))
+        {
+            ProximalLogProbs = proximal,
+            ReferenceLogProbs = reference,
+            Entropies = scored.Entropies,
+            TokenTexts = part.Select(p => p.Rollout.TokenTexts).ToList(),
+        };
+        var result = _loss.Compute(policyBatch);
+        var loss = result.Loss.item<float>();
+        var gradNorm = Update(result.Loss, lr);
+        return (loss, result.Metrics, gradNorm);
+    }
+
+    /// <summary>The learner scores at the temperature the generators sampled at (greedy generation scores at 1).</summary>
+    private double ScoringTemperature => _settings.Generation.Temperature > 0 ? _settings.Generation.Temperature : 1.0;
+
+    private double Update(Tensor loss, double lr)
+    {
+        _optimizer.ZeroGrad();
+        loss.backward();
+        var gradNorm = _settings.Learner.GradientClip > 0 ? _optimizer.ClipGradientNorm(_settings.Learner.GradientClip) : double.NaN;
+        _optimizer.Step(lr);
+        return gradNorm;
+    }
+
+    private static List<HashSet<int>> SplitGroups(int groups, int parts)
+    {
+        var split = Enumerable.Range(0, parts).Select(_ => new HashSet<int>()).ToList();
+        for (var g = 0; g < groups; g++) split[g * parts / groups].Add(g);
+        return split.Where(s => s.Count > 0).ToList();
+    }
+
+    public IReadOnlyDictionary<string, double> Evaluate()
+    {
+        var prompts = _task.EvalPrompts.Take(_settings.Pipeline.EvalSize).ToList();
+        if (prompts.Count == 0) return new Dictionary<string, double>();
+        var correct = 0;
+        long length = 0;
+        const int chunk = 100;
+        for (var start = 0; start < prompts.Count; start += chunk)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var part = prompts.Skip(start).Take(chunk).ToList();
+            var request = new SamplingRequest(part.Select(p => PromptEncoding.Prompt(_policy.Tokenizer, p.Text)).ToList(),
+                SamplesPerPrompt: 1, Temperature: 0, MaxNewTokens: _settings.Generation.MaxNewTokens,
+                StopStrings: _settings.Generation.StopStrings.Count > 0 ? _settings.Generation.StopStrings : null);
+            foreach (var response in _policy.Sample(request))
+            {
+                length += response.Length;
+                if (_isCorrect(part[response.PromptIndex].Gold, response.Text)) correct++;
+            }
+        }
+        return new Dictionary<string, double>
+        {
+            ["accuracy"] = correct / (double)prompts.Count,
+            ["eval_response_length_mean"] = length / (double)prompts.Count,
+            ["eval_prompts"] = prompts.Count,
+        };
+    }
+
+    public PolicySnapshot Snapshot() => SnapshotConversion.Export(_policy, Version);
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _reference?.Dispose();
+        _policy.Dispose();
+    }
+}

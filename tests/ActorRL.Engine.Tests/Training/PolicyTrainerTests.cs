@@ -1,0 +1,75 @@
+using ActorRL.Core.Algorithms;
+using ActorRL.Core.Configuration;
+using ActorRL.Core.Rollouts;
+using ActorRL.Engine.Pipeline;
+using ActorRL.Engine.Training;
+using ActorRL.Model;
+using ActorRL.Model.Policies;
+using ActorRL.Model.Settings;
+using ActorRL.Engine.Synthetic;
+using static TorchSharp.torch;
+
+namespace ActorRL.Engine.Tests.Training;
+
+public class PolicyTrainerTests
+{
+    private static (PolicyTrainer Trainer, IPolicy Policy) Build(string loss, double lr = 1e-2)
+    {
+        var config = PipelineConfig.FromText($$"""
+            actorrl {
+              model { d-model = 32, n-layers = 1, n-heads = 2, max-seq-len = 64, tokenizer.alphabet = "0123456789+-=:. Answer" }
+              algorithm.loss = {{loss}}
+              learner { lr = {{lr}}, warmup-steps = 0 }
+              pipeline { groups-per-step = 1, group-size = 4, rl-steps = 1, eval-size = 0 }
+              generation.max-new-tokens = 8
+            }
+            """);
+        var root = config.Reader("actorrl");
+        var model = ModelSettings.FromConfig(root.Section("model"));
+        var policy = PolicyFactory.Create(model, PolicyFactory.CreateTokenizer(model), seed: 3);
+        var settings = new TrainerSettings(
+            AlgorithmSettings.FromConfig(root.Section("algorithm")),
+            LearnerSettings.FromConfig(root.Section("learner")),
+            WarmStartSettings.FromConfig(root.Section("warm-start")),
+            PipelineSettings.FromConfig(root.Section("pipeline")),
+            GenerationSettings.FromConfig(root.Section("generation")));
+        return (new PolicyTrainer(policy, null, settings, new SyntheticTask(), (_, _) => false), policy);
+    }
+
+    private static double[] SequenceLogProbs(IPolicy policy, RolloutGroup group)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var scored = policy.Score(group.Rollouts.Select(r => new ScoringSequence(group.PromptTokenIds, r.TokenIds)).ToList());
+        return (scored.LogProbs * scored.Mask).sum(1).to(ScalarType.Float64).data<double>().ToArray();
+    }
+
+    [Theory]
+    [InlineData("grpo")]
+    [InlineData("dapo")]
+    [InlineData("gspo")]
+    [InlineData("luspo")]
+    [InlineData("sspo")]
+    [InlineData("drgrpo")]
+    public void AnUpdateMakesRewardedResponsesMoreLikelyAndPunishedOnesLessLikely(string loss)
+    {
+        var (trainer, policy) = Build(loss);
+        using var _ = trainer;
+        var prompt = PromptEncoding.Prompt(policy.Tokenizer, "12+34:");
+        var sampled = policy.Sample(new SamplingRequest(new[] { prompt }, SamplesPerPrompt: 4, MaxNewTokens: 8, Seed: 5));
+        var rewards = new[] { 1.0, 0.0, 1.0, 0.0 };
+        var group = new RolloutGroup("g#1", "p", "12+34:", prompt, "46", 0, "test",
+            sampled.Select((s, i) => new Rollout(s.TokenIds, s.TokenTexts, s.LogProbs, s.Versions, s.Text, false, rewards[i])).ToList());
+        var before = SequenceLogProbs(policy, group);
+
+        trainer.Train(new[] { group });
+
+        var after = SequenceLogProbs(policy, group);
+        Assert.Equal(1, trainer.Version);
+        for (var i = 0; i < 4; i++)
+        {
+            if (rewards[i] > 0) Assert.True(after[i] > before[i], $"{loss}: rewarded response {i}: {before[i]} → {after[i]}");
+            else Assert.True(after[i] < before[i], $"{loss}: punished response {i}: {before[i]} → {after[i]}");
+        }
+    }
+}
