@@ -7,11 +7,13 @@ preallocated KV cache, temperature softmax, multinomial draw, log-prob + entropy
 and the same learner step (score -> clipped policy-gradient loss -> backward -> grad-norm clip -> AdamW). Torch 1.13
 (Debian's python3-torch) has no scaled_dot_product_attention, so attention is written out: softmax(QK^T/sqrt(d) + mask)V.
 
-Prints one JSON object per measurement on stdout: {"kind": ..., ..., "seconds": [...]}.
+Protocol: prints {"kind": "info", ...} once, then answers each request line on stdin
+({"kind": "sample", "length": N, "cache": true|false, "seed": S} or {"kind": "learner"}) with {"seconds": T}.
 """
 import argparse
 import json
 import math
+import sys
 import time
 
 import torch
@@ -187,6 +189,8 @@ def learner_step(model, optimizer, tokens, prompt_len, response_len, advantages)
 
 
 def main():
+    """Serves timing requests, one JSON object per line on stdin, so the caller can interleave its own runs with
+    ours (on a shared machine both sides then see the same background load)."""
     p = argparse.ArgumentParser()
     p.add_argument("--vocab", type=int, default=64)
     p.add_argument("--d-model", type=int, default=128)
@@ -195,47 +199,32 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--prompt", type=int, default=16)
     p.add_argument("--rows", type=int, default=8)
-    p.add_argument("--lengths", default="32,128,512")
-    p.add_argument("--cache-reps", type=int, default=3)
-    p.add_argument("--recompute-reps", default="3,2,1")
+    p.add_argument("--max-len", type=int, default=528)
     p.add_argument("--learner-rows", type=int, default=64)
     p.add_argument("--learner-response", type=int, default=128)
-    p.add_argument("--learner-steps", type=int, default=5)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    lengths = [int(x) for x in a.lengths.split(",")]
-    recompute_reps = [int(x) for x in a.recompute_reps.split(",")]
-    max_len = max(max(lengths) + a.prompt, a.learner_response + a.prompt)
-    model = TinyGpt(a.vocab, a.d_model, a.layers, a.heads, max_len)
+    model = TinyGpt(a.vocab, a.d_model, a.layers, a.heads, a.max_len)
     prompt = torch.randint(3, a.vocab, (a.prompt,))
-    print(json.dumps({"kind": "info", "torch": torch.__version__, "threads": torch.get_num_threads(),
-                      "parameters": sum(p.numel() for p in model.parameters())}), flush=True)
-
-    sample(model, prompt, a.rows, 8, True, 0)  # warm-up
-    sample(model, prompt, a.rows, 8, False, 0)
-    for length, reps in zip(lengths, recompute_reps):
-        for use_cache, count in ((True, a.cache_reps), (False, reps)):
-            seconds = []
-            for rep in range(count):
-                start = time.perf_counter()
-                sample(model, prompt, a.rows, length, use_cache, rep)
-                seconds.append(time.perf_counter() - start)
-            print(json.dumps({"kind": "sample", "length": length, "cache": use_cache, "seconds": seconds}), flush=True)
-
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
                                   lr=1e-4, betas=(0.9, 0.99), eps=1e-8)
     tokens = torch.randint(3, a.vocab, (a.learner_rows, a.prompt + a.learner_response))
     advantages = torch.randn(a.learner_rows, 1)
-    learner_step(model, optimizer, tokens, a.prompt, a.learner_response, advantages)  # warm-up
-    seconds = []
-    for _ in range(a.learner_steps):
+    print(json.dumps({"kind": "info", "torch": torch.__version__, "threads": torch.get_num_threads(),
+                      "parameters": sum(p.numel() for p in model.parameters())}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
         start = time.perf_counter()
-        learner_step(model, optimizer, tokens, a.prompt, a.learner_response, advantages)
-        seconds.append(time.perf_counter() - start)
-    print(json.dumps({"kind": "learner", "seconds": seconds}), flush=True)
+        if request["kind"] == "sample":
+            sample(model, prompt, a.rows, request["length"], request["cache"], request.get("seed", 0))
+        elif request["kind"] == "learner":
+            learner_step(model, optimizer, tokens, a.prompt, a.learner_response, advantages)
+        else:
+            raise ValueError(f"unknown request {request}")
+        print(json.dumps({"seconds": time.perf_counter() - start}), flush=True)
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ public sealed class CausalLmPolicy : IPolicy
         var positions = arange(width, ScalarType.Int64, device).unsqueeze(0).expand(rows, width);
         var hidden = Model.Forward(tokenTensor, positions, attentionMask: null, cache: null);
         var index = tensor(predictedFrom, [rows, responseWidth, 1], device: device).expand(rows, responseWidth, hidden.shape[2]);
-        var logits = Model.Logits(hidden.gather(1, index));
+        var logits = ForSoftmax(Model.Logits(hidden.gather(1, index)));
         var temperature = options.Temperature is 0 or 1 ? 1.0 : options.Temperature;
         var logProbs = F.log_softmax(temperature == 1.0 ? logits : logits / temperature, -1);
         var maskTensor = tensor(mask, [rows, responseWidth], device: device).to(logProbs.dtype);
@@ -116,6 +116,11 @@ public sealed class CausalLmPolicy : IPolicy
                 ? id
                 : throw new ArgumentException($"sequence {row} holds token id {id}, outside the vocabulary (size {Model.VocabularySize})", nameof(batch));
     }
+
+    /// <summary>Half-precision logits are widened to float32 before softmax: log-probs of rare tokens and the
+    /// ratios built from them are too coarse in 8 mantissa bits.</summary>
+    internal static Tensor ForSoftmax(Tensor logits) =>
+        logits.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? logits.to(ScalarType.Float32) : logits;
 
     public IReadOnlyList<(string Name, Parameter Parameter)> NamedParameters() => Model.NamedParameters();
 

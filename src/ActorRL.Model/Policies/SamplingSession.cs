@@ -198,6 +198,7 @@ internal sealed class SamplingSession : ISamplingSession
     private double[] Draw(Tensor logits)
     {
         var temperature = _request.Temperature;
+        logits = CausalLmPolicy.ForSoftmax(logits);
         Tensor logProbs, token, samplerLogProb;
         if (temperature == 0)
         {

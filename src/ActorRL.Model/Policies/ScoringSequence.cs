@@ -14,8 +14,8 @@ public sealed record ScoreOptions(double Temperature = 1.0, bool ComputeEntropy 
 /// scores response token t. Padded positions hold 0 in every tensor. The tensors belong to the caller's
 /// current DisposeScope; <see cref="LogProbs"/> and <see cref="Entropies"/> carry gradients to the weights.
 /// </summary>
-/// <param name="LogProbs">log softmax(logits / T) at the response tokens, [B, T], model dtype.</param>
+/// <param name="LogProbs">log softmax(logits / T) at the response tokens, [B, T]; model dtype (float32 for half-precision models).</param>
 /// <param name="Entropies">Entropy of the same distribution at each position, [B, T]; null when not requested.</param>
-/// <param name="Mask">1 at real response tokens, 0 at padding, [B, T], model dtype.</param>
+/// <param name="Mask">1 at real response tokens, 0 at padding, [B, T], same dtype as <see cref="LogProbs"/>.</param>
 /// <param name="ResponseLengths">Real length of each response.</param>
 public sealed record ScoreResult(Tensor LogProbs, Tensor? Entropies, Tensor Mask, IReadOnlyList<int> ResponseLengths);
