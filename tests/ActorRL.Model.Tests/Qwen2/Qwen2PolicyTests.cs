@@ -100,6 +100,31 @@ public sealed class Qwen2PolicyTests : IDisposable
     }
 
     [Fact]
+    public void Sampling_training_and_saving_leave_no_live_tensors_behind()
+    {
+        var source = Folder(tie: true);
+        using var policy = HuggingFaceLoader.LoadPolicy(source, maxSequenceLength: 64);
+        IReadOnlyList<int>[] prompts = [policy.Tokenizer.Encode("hello world"), policy.Tokenizer.Encode("12")];
+
+        void OneStep(int i)
+        {
+            var responses = policy.Sample(new SamplingRequest(prompts, SamplesPerPrompt: 2, MaxNewTokens: 6, Seed: i));
+            using var scope = NewDisposeScope();
+            var scored = policy.Score(responses.Select(r => new ScoringSequence(r.PromptTokenIds, r.TokenIds)).ToList());
+            (-(scored.LogProbs.sum()) - scored.Entropies!.sum()).backward();
+            using var noGrad = no_grad();
+            foreach (var (_, p) in policy.NamedParameters()) p.grad!.zero_();
+        }
+
+        for (var i = 0; i < 3; i++) OneStep(i); // gradients exist from here on
+        var liveBefore = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (var i = 3; i < 11; i++) OneStep(i);
+        HuggingFaceWriter.Save((Qwen2ForCausalLM)policy.Model, Path.Combine(_root, "leak"), new HuggingFaceSaveOptions(MaxShardBytes: 4_000));
+        HuggingFaceLoader.LoadQwen2(Path.Combine(_root, "leak"), 64).Dispose();
+        Assert.Equal(liveBefore, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void Bf16_and_fp16_files_load_into_any_dtype_with_the_stored_values()
     {
         using var scope = NewDisposeScope();
