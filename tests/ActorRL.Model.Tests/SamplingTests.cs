@@ -171,3 +171,34 @@ public sealed class SamplingTests
         Assert.Contains("top-p", topP.Message);
     }
 }
+
+public sealed class CompactionTests
+{
+    [Fact]
+    public void Dropping_finished_rows_from_the_batch_keeps_every_response_exact()
+    {
+        using var policy = TinyPolicies.Create(seed: 9);
+        IReadOnlyList<int>[] prompts = [TinyPolicies.Prompt("12+7="), TinyPolicies.Prompt("3="), TinyPolicies.Prompt("145*23-9=")];
+        var digits = policy.Tokenizer.Encode("0123");
+        // Common stop tokens make responses end at many different steps, so the batch is compacted several times.
+        var request = new SamplingRequest(prompts, SamplesPerPrompt: 6, MaxNewTokens: 40, StopTokenIds: [.. digits], Seed: 3);
+        using var session = (SamplingSession)policy.BeginSampling(request);
+        var batchSizes = new List<int>();
+        while (!session.IsFinished)
+        {
+            batchSizes.Add(session.BatchRows);
+            session.Step();
+        }
+        Assert.Equal(18, batchSizes[0]);
+        Assert.True(batchSizes.Distinct().Count() >= 3, $"batch sizes seen: {string.Join(", ", batchSizes.Distinct())}");
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var response in session.Results)
+        {
+            var alone = policy.Score([new ScoringSequence(response.PromptTokenIds, response.TokenIds)]);
+            for (var t = 0; t < response.Length; t++)
+                Assert.Equal(response.LogProbs[t], alone.LogProbs[0, t].item<float>(), 1e-5);
+        }
+    }
+}

@@ -59,6 +59,9 @@ internal sealed class SamplingSession : ISamplingSession
     }
 
     public bool IsFinished => _results is not null;
+
+    /// <summary>Rows currently in the decode batch (finished rows linger until the next compaction).</summary>
+    internal int BatchRows => _rowResponse.Length;
     public int ActiveCount => _responses.Count(r => r.Finished is null);
 
     public IReadOnlyList<SampledResponse> Results =>
