@@ -116,12 +116,13 @@ def causal_mask(valid, width):
 
 
 def draw(logits, temperature, generator):
-    log_probs = F.log_softmax(logits / temperature, dim=-1)
+    log_probs = F.log_softmax(logits if temperature == 1.0 else logits / temperature, dim=-1)
     probs = log_probs.exp()
     token = torch.multinomial(probs, 1, generator=generator)
+    sampler_log_prob = log_probs.gather(-1, token)
     token_log_prob = log_probs.gather(-1, token)
-    entropy = -(log_probs.exp() * log_probs).sum(-1, keepdim=True)
-    packed = torch.cat([token.double(), token_log_prob.double(), token_log_prob.double(), entropy.double()], dim=-1)
+    entropy = -(probs * log_probs).sum(-1, keepdim=True)
+    packed = torch.cat([token.double(), token_log_prob.double(), sampler_log_prob.double(), entropy.double()], dim=-1)
     return packed.cpu().tolist()
 
 

@@ -202,17 +202,18 @@ internal sealed class SamplingSession : ISamplingSession
     {
         var temperature = _request.Temperature;
         logits = CausalLmPolicy.ForSoftmax(logits);
-        Tensor logProbs, token, samplerLogProb;
+        Tensor logProbs, probabilities, token, samplerLogProb;
         if (temperature == 0)
         {
             logProbs = F.log_softmax(logits, -1);
+            probabilities = logProbs.exp();
             token = logits.argmax(-1, keepdim: true);
             samplerLogProb = zeros_like(token, logProbs.dtype);
         }
         else
         {
             logProbs = F.log_softmax(temperature == 1 ? logits : logits / temperature, -1);
-            var probabilities = logProbs.exp();
+            probabilities = logProbs.exp();
             if (_request.TopP < 1)
             {
                 // Nucleus: keep the most likely tokens until their mass reaches top-p (always at least one).
@@ -230,7 +231,7 @@ internal sealed class SamplingSession : ISamplingSession
             }
         }
         var tokenLogProb = logProbs.gather(-1, token);
-        var entropy = -(logProbs.exp() * logProbs).sum(-1, keepdim: true);
+        var entropy = -(probabilities * logProbs).sum(-1, keepdim: true);
         var packed = cat([token.to(ScalarType.Float64), tokenLogProb.to(ScalarType.Float64),
                           samplerLogProb.to(ScalarType.Float64), entropy.to(ScalarType.Float64)], -1);
         return packed.cpu().data<double>().ToArray();
