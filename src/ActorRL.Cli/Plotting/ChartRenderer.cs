@@ -104,6 +104,8 @@ public static class ChartRenderer
         var window = MovingAverage.WindowFor(x.Length);
         var average = plot.Add.ScatterLine(x, MovingAverage.Trailing(y, window), color);
         average.LineWidth = 2.5f;
+        // Secondary lines (reward parts, clip sides) are dashed: a part equal to the whole must not hide it.
+        if (spec.Style == SeriesStyle.Average) average.LinePattern = LinePattern.Dashed;
         average.LegendText = $"{spec.Label}, {window}-step avg";
     }
 
