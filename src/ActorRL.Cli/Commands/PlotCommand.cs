@@ -12,7 +12,7 @@ public static class PlotCommand
     public static Command Build(TextWriter output)
     {
         var run = new Argument<string>("RUN_DIR") { Description = $"A run directory (holding {MetricsFile}), or a {MetricsFile} file itself" };
-        var outDirectory = new Option<string?>("--out") { Description = $"Directory for the PNGs (default: RUN_DIR/{DefaultOutput})" };
+        var outDirectory = new Option<string?>("--out") { HelpName = "DIR", Description = $"Directory for the PNGs (default: RUN_DIR/{DefaultOutput})" };
         var command = new Command("plot",
             "Render PNG curves (reward, accuracy, length, clip fraction, entropy, staleness, losses, learner time) and an overview grid from a run directory");
         command.Add(run);
