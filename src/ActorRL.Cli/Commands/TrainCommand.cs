@@ -34,8 +34,8 @@ public static class TrainCommand
             }
             RunDirectory.Prepare(settings.Run.Directory, parse.GetValue(fresh), parse.GetValue(yes), error);
             File.WriteAllText(Path.Combine(settings.Run.Directory, "config.conf"), config.Render());
-            LoggingSetup.Configure(settings.Logging, settings.Run.Directory, parse.GetValue(options.Verbose));
-            var summary = await TrainingJob.RunAsync(settings, config.Render("akka"), TrainingProgress.Observe(output), cancellation);
+            var levels = LoggingSetup.Configure(settings.Logging, settings.Run.Directory, parse.GetValue(options.Verbose));
+            var summary = await TrainingJob.RunAsync(settings, config.Render("akka"), TrainingProgress.Observe(settings, levels), cancellation);
             output.WriteLine();
             output.WriteLine(RunPlan.DescribeSummary(summary, settings.Run.Directory));
             return ExitCodes.Ok;

@@ -1,40 +1,40 @@
-using System.Globalization;
 using Akka.Actor;
+using ActorRL.Cli.Live;
+using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Pipeline;
+using Serilog.Core;
+using Serilog.Events;
 
 namespace ActorRL.Cli.Commands;
 
-/// <summary>Periodic one-line progress reports while a run is going (the plain-text view).</summary>
+/// <summary>
+/// Connects a running pipeline to the live view: polls the metrics recorder and the coordinator, and draws a
+/// Spectre panel on a terminal (console logging is quieted meanwhile, so lines do not tear the panel) or writes
+/// structured progress lines when output is redirected.
+/// </summary>
 public static class TrainingProgress
 {
-    public static Func<ActorSystem, IActorRef, CancellationToken, Task> Observe(TextWriter output, TimeSpan? every = null) =>
+    public static Func<ActorSystem, IActorRef, CancellationToken, Task> Observe(ActorRLSettings settings, LoggingLevelSwitch levels) =>
         async (system, root, stop) =>
         {
-            var period = every ?? TimeSpan.FromSeconds(10);
+            var pipeline = settings.Pipeline;
+            var warmStart = pipeline.Stages.Contains("sft") ? settings.WarmStart.Steps : 0;
+            var plan = new LearnerPlan(warmStart, pipeline.RlSteps, pipeline.GroupsPerStep, pipeline.EvalEvery, pipeline.EvalSize > 0);
             var metrics = system.ActorSelection("/user/run/metrics");
-            while (!stop.IsCancellationRequested)
+            var timeout = TimeSpan.FromSeconds(5);
+            var source = new LiveSnapshotSource(plan,
+                () => metrics.Ask<LatestMetrics>(GetLatestMetrics.Instance, timeout, stop),
+                () => root.Ask<CoordinatorStats>(GetCoordinatorStats.Instance, timeout, stop));
+            var view = LiveProgressView.ForStandardOutput();
+            var previous = levels.MinimumLevel;
+            if (view.Interactive && previous < LogEventLevel.Warning) levels.MinimumLevel = LogEventLevel.Warning;
+            try
             {
-                try
-                {
-                    await Task.Delay(period, stop);
-                    var latest = await metrics.Ask<LatestMetrics>(GetLatestMetrics.Instance, TimeSpan.FromSeconds(5), stop);
-                    var stats = await root.Ask<CoordinatorStats>(GetCoordinatorStats.Instance, TimeSpan.FromSeconds(5), stop);
-                    output.WriteLine(Line(latest, stats));
-                }
-                catch (OperationCanceledException) { return; }
-                catch (AskTimeoutException) { }
+                await view.RunAsync(source.NextAsync, stop);
+            }
+            finally
+            {
+                levels.MinimumLevel = previous;
             }
         };
-
-    private static string Line(LatestMetrics latest, CoordinatorStats stats)
-    {
-        string V(string kind, string key, string format = "F3") =>
-            latest.ByKind.TryGetValue(kind, out var r) && r.Values.TryGetValue(key, out var v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
-        if (!latest.ByKind.ContainsKey("rl") && latest.ByKind.TryGetValue("sft", out var sft))
-            return $"warm start step {sft.Step}: loss {V("sft", "loss")}";
-        var step = latest.ByKind.TryGetValue("rl", out var rl) ? rl.Step : 0;
-        return $"rl step {step} v{stats.LearnerVersion}: reward {V("rl", "reward_mean")} acc {V("eval", "accuracy")} len {V("rl", "response_length_mean", "F1")} " +
-               $"clip {V("rl", "clip_fraction")} entropy {V("rl", "entropy")} staleness {V("rl", "staleness_mean", "F2")}/{V("rl", "staleness_max", "F0")} " +
-               $"step {V("rl", "learner_step_seconds", "F2")}s dropped {stats.DroppedStale}+{stats.DroppedUniform}";
-    }
 }

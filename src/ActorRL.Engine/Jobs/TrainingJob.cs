@@ -33,8 +33,9 @@ public static class TrainingJob
         var seed = settings.Run.Seed;
         var task = ActorRL.Tasks.TaskFactory.Create(settings.Task, settings.Verifier, seed);
         var tokenizer = PolicyFactory.CreateTokenizer(settings.Model, task.Alphabet);
+        var encoding = new PromptEncoding(tokenizer, PolicyFactory.CreatePromptFormatter(settings.Model));
         var learnerDevice = DeviceSelection.Resolve(settings.Learner.Device);
-        var verifier = new IsolatedVerifier(task.Verifier, settings.Verifier.Timeout);
+        using var verifier = new IsolatedVerifier(task.Verifier, settings.Verifier.Timeout);
         var overlong = settings.Algorithm.OverlongPenalty.Enabled
             ? new OverlongSettings(true, settings.Generation.MaxNewTokens, settings.Algorithm.OverlongPenalty.CacheLengthFor(settings.Generation.MaxNewTokens))
             : OverlongSettings.Disabled;
@@ -52,14 +53,14 @@ public static class TrainingJob
             PromptCursor.Start,
             index => new PolicyRolloutBackend(
                 // Each generator builds its own replica on its own thread; weights come from the hub before any work.
-                PolicyFactory.Create(settings.Model, tokenizer, seed, TorchSharp.torch.CPU),
+                PolicyFactory.Create(settings.Model, tokenizer, seed, TorchSharp.torch.CPU), encoding,
                 settings.Pipeline.GroupSize, settings.Generation, seed + 7919L * (index + 1)),
             () =>
             {
                 var policy = PolicyFactory.Create(settings.Model, tokenizer, seed, learnerDevice);
                 var reference = settings.Algorithm.Kl.Enabled && settings.Algorithm.Kl.Reference == "initial" ? policy.CreateReplica() : null;
                 return new CheckpointingTrainer(
-                    new PolicyTrainer(policy, reference, trainerSettings, task, (gold, response) => verifier.Verify(gold, response).Verdict?.Correct == true),
+                    new PolicyTrainer(policy, reference, trainerSettings, task, (gold, response) => verifier.Verify(gold, response).Verdict?.Correct == true, encoding),
                     Path.Combine(runDir, FinalCheckpoint));
             },
             rewards,

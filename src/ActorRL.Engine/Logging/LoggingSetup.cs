@@ -12,17 +12,18 @@ public static class LoggingSetup
 
     /// <summary>
     /// Configures <see cref="Log.Logger"/>. <paramref name="verbose"/> lowers the level to Debug.
-    /// Returns the level switch so a live view can quiet the console while it draws.
+    /// Returns the console's own level switch, so a live view can quiet the console while it draws without
+    /// taking anything away from the log file.
     /// </summary>
     public static LoggingLevelSwitch Configure(LoggingSettings settings, string? runDirectory, bool verbose, bool console = true)
     {
         var level = verbose && settings.Level > LogEventLevel.Debug ? LogEventLevel.Debug : settings.Level;
-        var levelSwitch = new LoggingLevelSwitch(level);
+        var consoleSwitch = new LoggingLevelSwitch(level);
         var config = new LoggerConfiguration()
-            .MinimumLevel.ControlledBy(levelSwitch)
+            .MinimumLevel.Is(level)
             .Enrich.FromLogContext();
         if (console)
-            config = config.WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose);
+            config = config.WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose, levelSwitch: consoleSwitch);
         if (settings.File && runDirectory is not null)
         {
             Directory.CreateDirectory(runDirectory);
@@ -30,6 +31,6 @@ public static class LoggingSetup
                 rollingInterval: RollingInterval.Day, outputTemplate: FileTemplate, shared: true));
         }
         Log.Logger = config.CreateLogger();
-        return levelSwitch;
+        return consoleSwitch;
     }
 }

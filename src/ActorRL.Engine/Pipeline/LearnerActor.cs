@@ -87,6 +87,12 @@ public sealed class LearnerActor : ReceiveActor
     {
         _idle.Stop();
         var versionBefore = Trainer.Version;
+        if (_log.IsDebugEnabled && batch.Groups.Count > 0)
+        {
+            var sample = batch.Groups[0];
+            _log.Debug("Step {Step} sample group {PromptId} ({Prompt} gold {Gold}): {Responses}", _rlStep + 1, sample.PromptId, sample.PromptText, sample.Gold,
+                string.Join(" | ", sample.Rollouts.Select(r => $"{r.Reward:0.##} «{r.Text}»")));
+        }
         var stepClock = Stopwatch.StartNew();
         var values = new Dictionary<string, double>(Trainer.Train(batch.Groups));
         values["learner_step_seconds"] = stepClock.Elapsed.TotalSeconds;

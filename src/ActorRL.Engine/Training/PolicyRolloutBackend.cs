@@ -9,7 +9,7 @@ namespace ActorRL.Engine.Training;
 /// A generator's compute: its own policy replica, sampled step by step with a KV cache. Weights arrive as
 /// snapshots and are copied in between decoding steps; every token records the version that produced it.
 /// </summary>
-public sealed class PolicyRolloutBackend(IPolicy policy, int groupSize, Pipeline.GenerationSettings generation, long seed) : IRolloutBackend
+public sealed class PolicyRolloutBackend(IPolicy policy, PromptEncoding encoding, int groupSize, Pipeline.GenerationSettings generation, long seed) : IRolloutBackend
 {
     private long _batches;
 
@@ -26,7 +26,7 @@ public sealed class PolicyRolloutBackend(IPolicy policy, int groupSize, Pipeline
 
     public IGroupGeneration Begin(IReadOnlyList<WorkItem> items, string generatorName)
     {
-        var prompts = items.Select(i => PromptEncoding.Prompt(policy.Tokenizer, i.Prompt.Text)).ToList();
+        var prompts = items.Select(i => encoding.Prompt(i.Prompt.Text)).ToList();
         var request = new SamplingRequest(prompts, groupSize, generation.Temperature, generation.TopP, generation.MaxNewTokens,
             StopStrings: generation.StopStrings.Count > 0 ? generation.StopStrings : null,
             Seed: unchecked(seed * 1_000_003 + _batches++));

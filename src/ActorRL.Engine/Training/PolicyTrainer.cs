@@ -33,14 +33,17 @@ public sealed class PolicyTrainer : IPolicyTrainer
     private readonly Func<string, string, bool> _isCorrect;
     private readonly AdamW _optimizer;
     private readonly PolicyLoss _loss;
+    private readonly PromptEncoding _encoding;
     private readonly LearningRateSchedule _warmStartSchedule;
     private readonly LearningRateSchedule _rlSchedule;
     private long _rlUpdates;
 
     /// <param name="reference">Frozen initial policy for the KL penalty (null when kl.reference = none).</param>
     /// <param name="isCorrect">(gold, response) → correct; the evaluation's judge (the task's verifier, isolated).</param>
-    public PolicyTrainer(IPolicy policy, IPolicy? reference, TrainerSettings settings, IVerifiableTask task, Func<string, string, bool> isCorrect)
+    public PolicyTrainer(IPolicy policy, IPolicy? reference, TrainerSettings settings, IVerifiableTask task, Func<string, string, bool> isCorrect,
+        PromptEncoding? encoding = null)
     {
+        _encoding = encoding ?? new PromptEncoding(policy.Tokenizer);
         _policy = policy;
         _reference = reference;
         _settings = settings;
@@ -73,7 +76,7 @@ public sealed class PolicyTrainer : IPolicyTrainer
         var size = _settings.WarmStart.BatchSize;
         var demos = Enumerable.Range(0, size).Select(i => _task.DemonstrationAt((long)step * size + i)).ToList();
         var sequences = demos
-            .Select(d => new ScoringSequence(PromptEncoding.Prompt(_policy.Tokenizer, d.Prompt), PromptEncoding.Target(_policy.Tokenizer, d.Target)))
+            .Select(d => new ScoringSequence(_encoding.Prompt(d.Prompt), _encoding.Target(d.Target)))
             .ToList();
         var scored = _policy.Score(sequences, new ScoreOptions(1.0, ComputeEntropy: false));
         // Mean negative log-likelihood per target token.
@@ -195,7 +198,7 @@ public sealed class PolicyTrainer : IPolicyTrainer
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var part = prompts.Skip(start).Take(chunk).ToList();
-            var request = new SamplingRequest(part.Select(p => PromptEncoding.Prompt(_policy.Tokenizer, p.Text)).ToList(),
+            var request = new SamplingRequest(part.Select(p => _encoding.Prompt(p.Text)).ToList(),
                 SamplesPerPrompt: 1, Temperature: 0, MaxNewTokens: _settings.Generation.MaxNewTokens,
                 StopStrings: _settings.Generation.StopStrings.Count > 0 ? _settings.Generation.StopStrings : null);
             foreach (var response in _policy.Sample(request))
