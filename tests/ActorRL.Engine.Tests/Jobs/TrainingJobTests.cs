@@ -1,0 +1,81 @@
+using System.Text.Json;
+using ActorRL.Core.Configuration;
+using ActorRL.Engine.Configuration;
+using ActorRL.Engine.Jobs;
+
+namespace ActorRL.Engine.Tests.Jobs;
+
+/// <summary>The main job end to end on a tiny model: real policies, real task, real actors.</summary>
+public sealed class TrainingJobTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("actorrl-job-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private ActorRLSettings Settings(string name, int maxStaleness, string extra = "") =>
+        ActorRLSettings.FromConfig(PipelineConfig.FromText($$"""
+            actorrl {
+              run { dir = "{{Path.Combine(_root, name).Replace("\\", "/")}}", seed = 5 }
+              logging.file = false
+              model { d-model = 32, n-layers = 1, n-heads = 2, max-seq-len = 64 }
+              task { eval-size = 20, arithmetic { digits-max = 2, demo-style = step } }
+              warm-start { steps = 4, batch-size = 8 }
+              pipeline { max-staleness = {{maxStaleness}}, groups-per-step = 4, group-size = 4, rl-steps = 4,
+                         prompts-per-generation = 2, generators = 1, eval-size = 10 }
+              generation.max-new-tokens = 24
+              {{extra}}
+            }
+            """));
+
+    private static List<JsonElement> Metrics(ActorRLSettings s, string kind) =>
+        File.ReadLines(Path.Combine(s.Run.Directory, TrainingJob.MetricsFile))
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("kind").GetString() == kind)
+            .ToList();
+
+    [Fact]
+    public async Task RewardsFlowVersionsAdvanceAndTheRunLeavesItsFilesBehind()
+    {
+        var settings = Settings("e2e", maxStaleness: 1);
+        var summary = await TrainingJob.RunAsync(settings, "akka.loglevel = WARNING");
+
+        Assert.Equal(4, summary.Steps);
+        Assert.Equal(4, summary.WarmStartSteps);
+        Assert.Equal(4, summary.FinalVersion);
+        Assert.Equal(16, summary.GroupsConsumed);
+        Assert.True(summary.MaxStaleness <= 1);
+        Assert.NotNull(summary.AccuracyBefore);
+        Assert.NotNull(summary.AccuracyAfter);
+
+        var rl = Metrics(settings, "rl");
+        Assert.Equal(new[] { 1, 2, 3, 4 }, rl.Select(e => e.GetProperty("step").GetInt32()));
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, rl.Select(e => e.GetProperty("version").GetInt64()));
+        Assert.All(rl, e =>
+        {
+            Assert.InRange(e.GetProperty("reward_mean").GetDouble(), 0, 1);
+            Assert.True(e.GetProperty("staleness_max").GetDouble() <= 1);
+            Assert.True(double.IsFinite(e.GetProperty("loss").GetDouble()));
+        });
+        Assert.Equal(4, Metrics(settings, "sft").Count);
+        Assert.Equal(2, Metrics(settings, "eval").Count);
+        var summaryJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(settings.Run.Directory, TrainingJob.SummaryFile))).RootElement;
+        Assert.Equal(4, summaryJson.GetProperty("steps").GetInt32());
+        Assert.InRange(summaryJson.GetProperty("accuracy_after").GetDouble(), 0, 1);
+        Assert.True(File.Exists(Path.Combine(settings.Run.Directory, TrainingJob.FinalCheckpoint, "weights.safetensors")));
+    }
+
+    [Fact]
+    public async Task SynchronousRunsWithAFixedSeedAreReproducible()
+    {
+        var first = Settings("sync-1", maxStaleness: 0);
+        var second = Settings("sync-2", maxStaleness: 0);
+        await TrainingJob.RunAsync(first, "akka.loglevel = WARNING");
+        await TrainingJob.RunAsync(second, "akka.loglevel = WARNING");
+
+        double[] Losses(ActorRLSettings s) => Metrics(s, "rl").Select(e => e.GetProperty("loss").GetDouble()).ToArray();
+        double[] Rewards(ActorRLSettings s) => Metrics(s, "rl").Select(e => e.GetProperty("reward_mean").GetDouble()).ToArray();
+        Assert.Equal(4, Losses(first).Length);
+        Assert.Equal(Losses(first), Losses(second));
+        Assert.Equal(Rewards(first), Rewards(second));
+    }
+}
