@@ -17,8 +17,10 @@ namespace ActorRL.Engine.Pipeline;
 /// buffer's check only catches the rare group that is overtaken. With η = 0 generators wait for each learner
 /// step: classic synchronous RL.
 ///
-/// A generator that restarts (or dies) gives back its unfinished work: those prompts are handed out again,
-/// first, so no prompt is skipped and none is counted twice.
+/// A generator that restarts (or dies) gives back its unfinished work, and a group dropped for staleness
+/// (overtaken by later ones) gives back its prompt: those prompts are handed out again, first, so no prompt is
+/// skipped and none is counted twice. Groups dropped by dynamic sampling (all rewards equal) are used up: DAPO
+/// moves on to new prompts.
 /// </summary>
 public sealed class RolloutCoordinator : ReceiveActor
 {
@@ -33,6 +35,7 @@ public sealed class RolloutCoordinator : ReceiveActor
     private readonly RolloutBuffer _buffer;
     private readonly Dictionary<string, Ticket> _tickets = new();
     private readonly Queue<TaskPrompt> _requeued = new();
+    private readonly Dictionary<string, TaskPrompt> _bufferedPrompts = new();
     private readonly Queue<(IActorRef Generator, int MaxPrompts)> _waitingGenerators = new();
     private readonly Dictionary<string, long> _verifierFailures = new();
     private readonly HashSet<IActorRef> _watched = new();
@@ -137,13 +140,17 @@ public sealed class RolloutCoordinator : ReceiveActor
     private void OnGroupScored(GroupScored message)
     {
         var group = message.Group;
-        if (!_tickets.Remove(group.GroupId)) return;
+        if (!_tickets.Remove(group.GroupId, out var ticket)) return;
         _scored++;
         foreach (var (kind, count) in message.VerifierFailures)
             _verifierFailures[kind] = _verifierFailures.GetValueOrDefault(kind) + count;
         var dropped = _buffer.Offer(group, _learnerVersion);
-        if (dropped is not null)
+        if (dropped is null) _bufferedPrompts[group.GroupId] = ticket.Item.Prompt;
+        else
+        {
             _log.Debug("Dropped group {GroupId} ({Reason}); staleness {Staleness}", group.GroupId, dropped, group.Staleness(_learnerVersion));
+            if (dropped == DropReason.TooStale) Regenerate(ticket.Item.Prompt);
+        }
         ServeLearner();
         HandOutWork();
     }
@@ -153,19 +160,31 @@ public sealed class RolloutCoordinator : ReceiveActor
         if (_waitingLearner is not { } waiting) return;
         var batch = _buffer.TryTake(waiting.Request.Groups, waiting.Request.LearnerVersion, out var droppedNow);
         if (droppedNow.Count > 0)
-            _log.Warning("Dropped {Count} groups that went stale in the buffer (η = {MaxStaleness})", droppedNow.Count, _pipeline.MaxStaleness);
+            _log.Warning("Dropped {Count} groups that went stale in the buffer (η = {MaxStaleness}); their prompts will be generated again",
+                droppedNow.Count, _pipeline.MaxStaleness);
+        foreach (var stale in droppedNow)
+            if (_bufferedPrompts.Remove(stale.GroupId, out var prompt)) Regenerate(prompt);
         if (batch is null)
         {
             if (droppedNow.Count > 0) HandOutWork();
             return;
         }
         foreach (var g in batch)
+        {
             _maxStaleness = Math.Max(_maxStaleness, (int)g.Staleness(waiting.Request.LearnerVersion));
+            _bufferedPrompts.Remove(g.GroupId);
+        }
         _consumed += batch.Count;
         _inTraining = batch.Count;
         _waitingLearner = null;
         waiting.Learner.Tell(new BatchReady(batch));
         HandOutWork();
+    }
+
+    private void Regenerate(TaskPrompt prompt)
+    {
+        _requeued.Enqueue(prompt);
+        _promptsRequeued++;
     }
 
     private void GiveBackWorkOf(IActorRef generator, string reason)
