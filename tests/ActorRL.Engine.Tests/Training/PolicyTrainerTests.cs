@@ -13,28 +13,15 @@ namespace ActorRL.Engine.Tests.Training;
 
 public class PolicyTrainerTests
 {
-    private static (PolicyTrainer Trainer, IPolicy Policy) Build(string loss, double lr = 1e-2)
-    {
-        var config = PipelineConfig.FromText($$"""
-            actorrl {
-              model { d-model = 32, n-layers = 1, n-heads = 2, max-seq-len = 64, tokenizer.alphabet = "0123456789+-=:. Answer" }
-              algorithm.loss = {{loss}}
-              learner { lr = {{lr}}, warmup-steps = 0 }
-              pipeline { groups-per-step = 1, group-size = 4, rl-steps = 1, eval-size = 0 }
-              generation.max-new-tokens = 8
-            }
-            """);
-        var root = config.Reader("actorrl");
-        var model = ModelSettings.FromConfig(root.Section("model"));
-        var policy = PolicyFactory.Create(model, PolicyFactory.CreateTokenizer(model), seed: 3);
-        var settings = new TrainerSettings(
-            AlgorithmSettings.FromConfig(root.Section("algorithm")),
-            LearnerSettings.FromConfig(root.Section("learner")),
-            WarmStartSettings.FromConfig(root.Section("warm-start")),
-            PipelineSettings.FromConfig(root.Section("pipeline")),
-            GenerationSettings.FromConfig(root.Section("generation")));
-        return (new PolicyTrainer(policy, null, settings, new SyntheticTask(), (_, _) => false), policy);
-    }
+    private static (PolicyTrainer Trainer, IPolicy Policy) Build(string loss, double lr = 1e-2) => TinyTrainer.Build($$"""
+        actorrl {
+          model { d-model = 32, n-layers = 1, n-heads = 2, max-seq-len = 64, tokenizer.alphabet = "0123456789+-=:. Answer" }
+          algorithm.loss = {{loss}}
+          learner { lr = {{lr}}, warmup-steps = 0 }
+          pipeline { groups-per-step = 1, group-size = 4, rl-steps = 1, eval-size = 0 }
+          generation.max-new-tokens = 8
+        }
+        """, seed: 3);
 
     private static double[] SequenceLogProbs(IPolicy policy, RolloutGroup group)
     {
@@ -81,24 +68,15 @@ public class PolicyTrainerLearningTests
     {
         // Reward: the response's first character is a digit. A random tiny policy starts near chance;
         // twenty GRPO steps on fresh on-policy samples must raise the sampled reward clearly.
-        var config = PipelineConfig.FromText("""
+        var (built, policy) = TinyTrainer.Build("""
             actorrl {
               model { d-model = 32, n-layers = 1, n-heads = 2, max-seq-len = 64, tokenizer.alphabet = "0123456789+-=:. Answer" }
               learner { lr = 3e-3, warmup-steps = 0 }
               pipeline { groups-per-step = 8, group-size = 8, rl-steps = 20, eval-size = 0 }
               generation.max-new-tokens = 4
             }
-            """);
-        var root = config.Reader("actorrl");
-        var model = ModelSettings.FromConfig(root.Section("model"));
-        var policy = PolicyFactory.Create(model, PolicyFactory.CreateTokenizer(model), seed: 11);
-        var settings = new TrainerSettings(
-            AlgorithmSettings.FromConfig(root.Section("algorithm")),
-            LearnerSettings.FromConfig(root.Section("learner")),
-            WarmStartSettings.FromConfig(root.Section("warm-start")),
-            PipelineSettings.FromConfig(root.Section("pipeline")),
-            GenerationSettings.FromConfig(root.Section("generation")));
-        using var trainer = new PolicyTrainer(policy, null, settings, new SyntheticTask(), (_, _) => false);
+            """, seed: 11);
+        using var trainer = built;
         var encoding = new PromptEncoding(policy.Tokenizer);
         var prompts = Enumerable.Range(0, 8).Select(i => encoding.Prompt($"{i}+{i}:")).ToList();
 
@@ -116,5 +94,23 @@ public class PolicyTrainerLearningTests
         for (var step = 0; step < 20; step++) SampleAndMaybeTrain(step, train: true);
         var after = Enumerable.Range(0, 3).Average(i => SampleAndMaybeTrain(2000 + i, train: false));
         Assert.True(after > before + 0.3, $"sampled reward {before:F3} → {after:F3}");
+    }
+}
+
+/// <summary>A PolicyTrainer over a tiny TinyGpt, configured from HOCON like a real run.</summary>
+internal static class TinyTrainer
+{
+    public static (PolicyTrainer Trainer, IPolicy Policy) Build(string hocon, long seed)
+    {
+        var root = PipelineConfig.FromText(hocon).Reader("actorrl");
+        var model = ModelSettings.FromConfig(root.Section("model"));
+        var policy = PolicyFactory.Create(model, PolicyFactory.CreateTokenizer(model), seed);
+        var settings = new TrainerSettings(
+            AlgorithmSettings.FromConfig(root.Section("algorithm")),
+            LearnerSettings.FromConfig(root.Section("learner")),
+            WarmStartSettings.FromConfig(root.Section("warm-start")),
+            PipelineSettings.FromConfig(root.Section("pipeline")),
+            GenerationSettings.FromConfig(root.Section("generation")));
+        return (new PolicyTrainer(policy, null, settings, new SyntheticTask(), (_, _) => false), policy);
     }
 }
