@@ -13,6 +13,8 @@ COPY . .
 RUN dotnet publish src/ActorRL.Cli/ActorRL.Cli.csproj -c Release -o /app -p:TorchBackend=${TORCH_BACKEND}
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
+# Fonts for the text in `actorrl plot` PNGs (the base image has none).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
 # Runs write here by default (actorrl.run.dir is relative to the working directory).

@@ -2,6 +2,7 @@ using System.CommandLine;
 using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Jobs;
 using ActorRL.Engine.Logging;
+using Serilog.Events;
 
 namespace ActorRL.Cli.Commands;
 
@@ -26,6 +27,8 @@ public static class TrainCommand
         {
             var config = options.Load(parse, DefaultPipeline);
             var settings = ActorRLSettings.FromConfig(config);
+            if (parse.GetValue(options.Verbose) && settings.Logging.Level > LogEventLevel.Debug)
+                settings = settings with { Logging = settings.Logging with { Level = LogEventLevel.Debug } };
             if (parse.GetValue(dryRun))
             {
                 output.WriteLine($"OK: {string.Join(" ← ", config.Sources)}");
