@@ -102,15 +102,22 @@ public sealed class PolicyTrainer : IPolicyTrainer
         var advantages = advantage.Advantages.to(ScalarType.Float32).data<float>().ToArray();
 
         var metrics = new MetricsAccumulator();
-        var miniBatches = SplitGroups(batch.Count, _settings.Pipeline.MiniBatches);
+        var parts = SplitGroups(batch.Count, _settings.Pipeline.MiniBatches)
+            .Select(groups => responses.Select((r, i) => (r.Group, r.GroupIndex, r.Rollout, Advantage: advantages[i]))
+                .Where(r => groups.Contains(r.GroupIndex))
+                .Select(r => (r.Group, r.Rollout, r.Advantage))
+                .ToList())
+            .ToList();
+        // Log-probs that must not move during the step: the proximal policy (AReaL's decoupled objective: the
+        // weights at the start of this learner step, for every mini-batch and epoch) and the reference policy.
+        var fixedLogProbs = parts.Select(FixedLogProbs).ToList();
         for (var epoch = 0; epoch < _settings.Pipeline.PpoEpochs; epoch++)
         {
-            foreach (var groups in miniBatches)
+            for (var p = 0; p < parts.Count; p++)
             {
                 using var stepScope = NewDisposeScope();
-                var part = responses.Where(r => groups.Contains(r.GroupIndex)).Select((r, i) => (r.Group, r.Rollout, Advantage: advantages[responses.IndexOf(r)])).ToList();
                 var lr = _rlSchedule.At(_rlUpdates++);
-                var (lossValue, lossMetrics, gradNorm) = UpdateOn(part, lr);
+                var (lossValue, lossMetrics, gradNorm) = UpdateOn(parts[p], fixedLogProbs[p], lr);
                 metrics.Add(lossValue, lossMetrics, gradNorm, lr);
             }
         }
@@ -122,25 +129,27 @@ public sealed class PolicyTrainer : IPolicyTrainer
         return values;
     }
 
+    private static List<ScoringSequence> Sequences(IReadOnlyList<(RolloutGroup Group, Rollout Rollout, float Advantage)> part) =>
+        part.Select(p => new ScoringSequence(p.Group.PromptTokenIds, p.Rollout.TokenIds)).ToList();
+
+    /// <summary>Proximal and reference log-probs of a mini-batch, scored once before any update of the step.</summary>
+    private (Tensor? Proximal, Tensor? Reference) FixedLogProbs(IReadOnlyList<(RolloutGroup Group, Rollout Rollout, float Advantage)> part)
+    {
+        using var noGrad = no_grad();
+        var options = new ScoreOptions(ScoringTemperature, ComputeEntropy: false);
+        var sequences = Sequences(part);
+        var proximal = _algorithm.OffPolicy.Decoupled ? _policy.Score(sequences, options).LogProbs.detach() : null;
+        var reference = _reference is not null && _algorithm.Kl.Enabled ? _reference.Score(sequences, options).LogProbs.detach() : null;
+        return (proximal, reference);
+    }
+
     /// <summary>One optimizer update on a set of responses; returns the loss, its metrics and the gradient norm.</summary>
     private (double Loss, PolicyLossMetrics Metrics, double GradNorm) UpdateOn(
-        IReadOnlyList<(RolloutGroup Group, Rollout Rollout, float Advantage)> part, double lr)
+        IReadOnlyList<(RolloutGroup Group, Rollout Rollout, float Advantage)> part, (Tensor? Proximal, Tensor? Reference) fixedLogProbs, double lr)
     {
-        var sequences = part.Select(p => new ScoringSequence(p.Group.PromptTokenIds, p.Rollout.TokenIds)).ToList();
+        var sequences = Sequences(part);
         var options = new ScoreOptions(ScoringTemperature, ComputeEntropy: true);
-
-        Tensor? proximal = null;
-        if (_algorithm.OffPolicy.Decoupled)
-        {
-            using var noGrad = no_grad();
-            proximal = _policy.Score(sequences, options with { ComputeEntropy = false }).LogProbs.detach();
-        }
-        Tensor? reference = null;
-        if (_reference is not null && _algorithm.Kl.Enabled)
-        {
-            using var noGrad = no_grad();
-            reference = _reference.Score(sequences, options with { ComputeEntropy = false }).LogProbs.detach();
-        }
+        var (proximal, reference) = fixedLogProbs;
 
         var scored = _policy.Score(sequences, options);
         var width = scored.LogProbs.shape[1];

@@ -13,10 +13,10 @@ namespace ActorRL.Engine.Tests.Training;
 
 public class PolicyTrainerTests
 {
-    private static (PolicyTrainer Trainer, IPolicy Policy) Build(string loss, double lr = 1e-2) => TinyTrainer.Build($$"""
+    private static (PolicyTrainer Trainer, IPolicy Policy) Build(string loss, string extra = "", double lr = 1e-2) => TinyTrainer.Build($$"""
         actorrl {
           model { d-model = 32, n-layers = 1, n-heads = 2, max-seq-len = 64, tokenizer.alphabet = "0123456789+-=:. Answer" }
-          algorithm.loss = {{loss}}
+          algorithm { loss = {{loss}}, {{extra}} }
           learner { lr = {{lr}}, warmup-steps = 0 }
           pipeline { groups-per-step = 1, group-size = 4, rl-steps = 1, eval-size = 0 }
           generation.max-new-tokens = 8
@@ -32,15 +32,17 @@ public class PolicyTrainerTests
     }
 
     [Theory]
-    [InlineData("grpo")]
-    [InlineData("dapo")]
-    [InlineData("gspo")]
-    [InlineData("luspo")]
-    [InlineData("sspo")]
-    [InlineData("drgrpo")]
-    public void AnUpdateMakesRewardedResponsesMoreLikelyAndPunishedOnesLessLikely(string loss)
+    [InlineData("grpo", "")]
+    [InlineData("dapo", "")]
+    [InlineData("gspo", "")]
+    [InlineData("gspo-token", "")]
+    [InlineData("luspo", "")]
+    [InlineData("sspo", "")]
+    [InlineData("drgrpo", "")]
+    [InlineData("grpo", "off-policy.mode = decoupled, kl { coef = 0.01, reference = initial }")]
+    public void AnUpdateMakesRewardedResponsesMoreLikelyAndPunishedOnesLessLikely(string loss, string extra)
     {
-        var (trainer, policy) = Build(loss);
+        var (trainer, policy) = Build(loss, extra);
         using var _ = trainer;
         var prompt = new PromptEncoding(policy.Tokenizer).Prompt("12+34:");
         var sampled = policy.Sample(new SamplingRequest(new[] { prompt }, SamplesPerPrompt: 4, MaxNewTokens: 8, Seed: 5));
@@ -111,6 +113,7 @@ internal static class TinyTrainer
             WarmStartSettings.FromConfig(root.Section("warm-start")),
             PipelineSettings.FromConfig(root.Section("pipeline")),
             GenerationSettings.FromConfig(root.Section("generation")));
-        return (new PolicyTrainer(policy, null, settings, new SyntheticTask(), (_, _) => false), policy);
+        var reference = settings.Algorithm.Kl.Enabled ? policy.CreateReplica() : null;
+        return (new PolicyTrainer(policy, reference, settings, new SyntheticTask(), (_, _) => false), policy);
     }
 }
