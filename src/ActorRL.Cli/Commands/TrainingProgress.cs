@@ -27,7 +27,8 @@ public static class TrainingProgress
                 () => root.Ask<CoordinatorStats>(GetCoordinatorStats.Instance, timeout, stop));
             var view = LiveProgressView.ForStandardOutput();
             var previous = levels.MinimumLevel;
-            if (view.Interactive && previous < LogEventLevel.Warning) levels.MinimumLevel = LogEventLevel.Warning;
+            // Warnings (drops, stalls) are on the panel and in the log file; only errors may interrupt the drawing.
+            if (view.Interactive && previous < LogEventLevel.Error) levels.MinimumLevel = LogEventLevel.Error;
             try
             {
                 await view.RunAsync(source.NextAsync, stop);
