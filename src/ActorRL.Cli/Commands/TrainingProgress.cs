@@ -22,9 +22,11 @@ public static class TrainingProgress
             var plan = new LearnerPlan(warmStart, pipeline.RlSteps, pipeline.GroupsPerStep, pipeline.EvalEvery, pipeline.EvalSize > 0);
             var metrics = system.ActorSelection("/user/run/metrics");
             var timeout = TimeSpan.FromSeconds(5);
+            CoordinatorStats? lastStats = null;
             var source = new LiveSnapshotSource(plan,
                 () => metrics.Ask<LatestMetrics>(GetLatestMetrics.Instance, timeout, stop),
-                () => root.Ask<CoordinatorStats>(GetCoordinatorStats.Instance, timeout, stop));
+                async () => lastStats = await root.Ask<CoordinatorStats>(GetCoordinatorStats.Instance, timeout, stop),
+                () => Task.FromResult(lastStats is null ? null : (GeneratorActivity?)new GeneratorActivity(pipeline.Generators, lastStats.GeneratorBusySeconds)));
             var view = LiveProgressView.ForStandardOutput();
             var previous = levels.MinimumLevel;
             // Warnings (drops, stalls) are on the panel and in the log file; only errors may interrupt the drawing.

@@ -66,4 +66,5 @@ public sealed record CoordinatorStats(
     long TokensGenerated,
     int MaxObservedStaleness,
     int PendingGeneratorRequests,
-    string PromptCursor);
+    string PromptCursor,
+    double GeneratorBusySeconds = 0);

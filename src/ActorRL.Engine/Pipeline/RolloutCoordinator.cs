@@ -47,6 +47,7 @@ public sealed class RolloutCoordinator : ReceiveActor
     private long _generationFailures;
     private long _promptsRequeued;
     private long _tokens;
+    private double _generatorBusySeconds;
     private int _maxStaleness;
 
     /// <param name="groupsWanted">Groups the learner will consume in total; no prompt is started beyond that.</param>
@@ -134,6 +135,7 @@ public sealed class RolloutCoordinator : ReceiveActor
         }
         _tickets[group.GroupId] = ticket with { Verifying = true };
         _tokens += message.TokensGenerated;
+        _generatorBusySeconds += message.Busy.TotalSeconds;
         _verifiers.Tell(new VerifyGroup(group));
     }
 
@@ -222,5 +224,6 @@ public sealed class RolloutCoordinator : ReceiveActor
         _tokens,
         _maxStaleness,
         _waitingGenerators.Count,
-        _prompts.Position.ToString());
+        _prompts.Position.ToString(),
+        _generatorBusySeconds);
 }
