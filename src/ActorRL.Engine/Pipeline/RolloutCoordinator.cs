@@ -165,7 +165,11 @@ public sealed class RolloutCoordinator : ReceiveActor
             _log.Warning("Dropped {Count} groups that went stale in the buffer (η = {MaxStaleness}); their prompts will be generated again",
                 droppedNow.Count, _pipeline.MaxStaleness);
         foreach (var stale in droppedNow)
+        {
+            _log.Debug("Stale in buffer: {GroupId} started at v{Start}, oldest token v{Oldest}, learner v{Learner}",
+                stale.GroupId, stale.StartVersion, stale.OldestTokenVersion, waiting.Request.LearnerVersion);
             if (_bufferedPrompts.Remove(stale.GroupId, out var prompt)) Regenerate(prompt);
+        }
         if (batch is null)
         {
             if (droppedNow.Count > 0) HandOutWork();
