@@ -30,8 +30,9 @@ class Attention(nn.Module):
 
     def forward(self, x, cos, sin, mask, cache, layer):
         b, t, _ = x.shape
-        q, k, v = self.qkv(x).view(b, t, 3, self.heads, self.head_dim).permute(2, 0, 3, 1, 4)
-        q, k = rope(q, cos, sin), rope(k, cos, sin)
+        projected = self.qkv(x).view(b, t, 3, self.heads, self.head_dim).permute(2, 0, 3, 1, 4)
+        q, k = rope(projected[:2], cos, sin)  # queries and keys rotate together, as in TinyGpt
+        v = projected[2]
         if cache is not None:
             k, v = cache.append(layer, k, v)
         scores = q @ k.transpose(-2, -1) / math.sqrt(self.head_dim)
@@ -44,10 +45,11 @@ class Attention(nn.Module):
         return self.proj(y.transpose(1, 2).reshape(b, t, -1))
 
 
-def rope(x, cos, sin):
+def rope(x, cos, signed_sin):
+    """Rotate-half RoPE with the sin table's first half negated beforehand (cat(x2, x1) * signed_sin)."""
     half = x.shape[-1] // 2
-    rotated = torch.cat([-x[..., half:], x[..., :half]], dim=-1)
-    return x * cos + rotated * sin
+    swapped = torch.cat([x[..., half:], x[..., :half]], dim=-1)
+    return x * cos + swapped * signed_sin
 
 
 class Block(nn.Module):
@@ -73,7 +75,9 @@ class TinyGpt(nn.Module):
         angles = torch.outer(torch.arange(max_len, dtype=torch.float64), inv)
         full = torch.cat([angles, angles], dim=-1)
         self.register_buffer("rope_cos", full.cos().float(), persistent=False)
-        self.register_buffer("rope_sin", full.sin().float(), persistent=False)
+        sin = full.sin()
+        signed_sin = torch.cat([-sin[:, :head_dim // 2], sin[:, head_dim // 2:]], dim=-1)
+        self.register_buffer("rope_sin", signed_sin.float(), persistent=False)
         self.layers, self.heads, self.head_dim = layers, heads, head_dim
         for name, p in self.named_parameters():
             if p.dim() == 2:

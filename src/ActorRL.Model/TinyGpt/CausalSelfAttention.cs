@@ -24,16 +24,17 @@ public sealed class CausalSelfAttention : nn.Module
     }
 
     /// <param name="x">[B, T, D]</param>
-    /// <param name="cos">RoPE angles at the tokens' positions, [B, 1, T, Dh] (sin likewise).</param>
+    /// <param name="cos">RoPE cosines at the tokens' positions, [B, 1, T, Dh].</param>
+    /// <param name="signedSin">RoPE sines likewise, first half negated (<see cref="RotaryEmbedding.SignedSin"/>).</param>
     /// <param name="mask">Boolean [B, 1, T, S] or null for plain causal attention (empty cache only).</param>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layer)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor signedSin, Tensor? mask, KvCache? cache, int layer)
     {
         var (b, t) = (x.shape[0], x.shape[1]);
         // [B, T, 3·D] → [3, B, H, T, Dh]: one matmul for all three projections.
         var projected = qkv.forward(x).view(b, t, 3, _heads, _headDim).permute(2, 0, 3, 1, 4);
-        var q = RotaryEmbedding.Apply(projected[0], cos, sin);
-        var k = RotaryEmbedding.Apply(projected[1], cos, sin);
-        var v = projected[2];
+        // Queries and keys rotate together ([2, B, H, T, Dh]): half the RoPE ops per layer.
+        var rotated = RotaryEmbedding.ApplySigned(projected.narrow(0, 0, 2), cos, signedSin);
+        var (q, k, v) = (rotated[0], rotated[1], projected[2]);
         if (cache is not null) (k, v) = cache.Append(layer, k, v);
         // libtorch's is_causal mask is top-left aligned, so it is only right when queries and keys coincide.
         var y = F.scaled_dot_product_attention(q, k, v, mask, 0.0, is_casual: mask is null);

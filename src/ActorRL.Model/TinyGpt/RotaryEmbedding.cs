@@ -19,6 +19,27 @@ public static class RotaryEmbedding
         return (full.cos().MoveToOuterDisposeScope(), full.sin().MoveToOuterDisposeScope());
     }
 
+    /// <summary>
+    /// The sin table with its first half negated, for <see cref="ApplySigned"/>: rotate_half(x) · sin equals
+    /// cat(x₂, x₁) · signed-sin, which saves the negation at every call (decoding is bound by per-op overhead).
+    /// </summary>
+    public static Tensor SignedSin(Tensor sin)
+    {
+        var half = sin.shape[^1] / 2;
+        return cat([-sin.narrow(-1, 0, half), sin.narrow(-1, half, half)], -1);
+    }
+
+    /// <summary>
+    /// Same result as <see cref="Apply"/> with <paramref name="signedSin"/> from <see cref="SignedSin"/>; <paramref name="x"/>
+    /// may stack queries and keys ([2, B, H, T, Dh]) so both rotate in one pass.
+    /// </summary>
+    public static Tensor ApplySigned(Tensor x, Tensor cos, Tensor signedSin)
+    {
+        var half = x.shape[^1] / 2;
+        var swapped = cat([x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1);
+        return x * cos + swapped * signedSin;
+    }
+
     /// <summary>Rotates <paramref name="x"/> [B, H, T, Dh] by the angles <paramref name="cos"/>/<paramref name="sin"/> [B, 1, T, Dh].</summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {

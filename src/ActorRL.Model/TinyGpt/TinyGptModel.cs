@@ -18,7 +18,7 @@ public sealed class TinyGptModel : nn.Module, ICausalLanguageModel
     private readonly nn.Module<Tensor, Tensor> ln_f;
     private readonly Linear? lm_head;
     private readonly Tensor rope_cos;
-    private readonly Tensor rope_sin;
+    private readonly Tensor rope_sin; // first half negated: see RotaryEmbedding.SignedSin
 
     /// <summary>Builds the model with weights drawn from a generator seeded with <paramref name="seed"/> (same seed, same weights).</summary>
     public TinyGptModel(TinyGptConfig config, long seed, Device? device = null, ScalarType dtype = ScalarType.Float32)
@@ -32,7 +32,12 @@ public sealed class TinyGptModel : nn.Module, ICausalLanguageModel
         h = nn.ModuleList(Enumerable.Range(0, config.Layers).Select(_ => new TransformerBlock(config)).ToArray());
         ln_f = TransformerBlock.Norm(config);
         lm_head = config.TieEmbeddings ? null : nn.Linear(config.DModel, config.VocabularySize, hasBias: false);
-        (rope_cos, rope_sin) = RotaryEmbedding.Tables(config.MaxSequenceLength, config.HeadDim, config.RopeTheta);
+        using (var scope = NewDisposeScope())
+        {
+            var (cos, sin) = RotaryEmbedding.Tables(config.MaxSequenceLength, config.HeadDim, config.RopeTheta);
+            rope_cos = cos.MoveToOuterDisposeScope();
+            rope_sin = RotaryEmbedding.SignedSin(sin).MoveToOuterDisposeScope();
+        }
         RegisterComponents(); // also registers the RoPE tables as buffers, so .to(device/dtype) moves them
         Initialise(seed);
         this.to(dtype);
