@@ -100,7 +100,7 @@ public sealed class CausalLmPolicy : IPolicy
         var positions = arange(width, ScalarType.Int64, device).unsqueeze(0).expand(rows, width);
         var hidden = Model.Forward(tokenTensor, positions, attentionMask: null, cache: null);
         var index = tensor(predictedFrom, [rows, responseWidth, 1], device: device).expand(rows, responseWidth, hidden.shape[2]);
-        var logits = ForSoftmax(Model.Logits(hidden.gather(1, index)));
+        var logits = ForSoftmax(Model.Logits(hidden.gather(1, index)), Tokenizer.VocabularySize);
         var temperature = options.Temperature is 0 or 1 ? 1.0 : options.Temperature;
         var logProbs = F.log_softmax(temperature == 1.0 ? logits : logits / temperature, -1);
         var maskTensor = tensor(mask, [rows, responseWidth], device: device).to(logProbs.dtype);
@@ -119,8 +119,16 @@ public sealed class CausalLmPolicy : IPolicy
 
     /// <summary>Half-precision logits are widened to float32 before softmax: log-probs of rare tokens and the
     /// ratios built from them are too coarse in 8 mantissa bits.</summary>
-    internal static Tensor ForSoftmax(Tensor logits) =>
-        logits.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? logits.to(ScalarType.Float32) : logits;
+    /// <summary>
+    /// Logits ready for a softmax: half precision widened to float32, and only the tokenizer's ids kept. A model's
+    /// output layer may be padded past the tokenizer (Qwen2.5: 151,936 rows for 151,665 ids); those rows are no
+    /// token, so sampling must never draw them and scoring must normalise over real tokens only, both the same way.
+    /// </summary>
+    internal static Tensor ForSoftmax(Tensor logits, int tokenizerVocabulary)
+    {
+        if (logits.shape[^1] > tokenizerVocabulary) logits = logits.narrow(-1, 0, tokenizerVocabulary);
+        return logits.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? logits.to(ScalarType.Float32) : logits;
+    }
 
     public IReadOnlyList<(string Name, Parameter Parameter)> NamedParameters() => Model.NamedParameters();
 

@@ -201,7 +201,7 @@ internal sealed class SamplingSession : ISamplingSession
     private double[] Draw(Tensor logits)
     {
         var temperature = _request.Temperature;
-        logits = CausalLmPolicy.ForSoftmax(logits);
+        logits = CausalLmPolicy.ForSoftmax(logits, _policy.Tokenizer.VocabularySize);
         Tensor logProbs, probabilities, token, samplerLogProb;
         if (temperature == 0)
         {
