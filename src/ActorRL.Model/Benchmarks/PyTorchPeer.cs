@@ -4,8 +4,11 @@ using System.Text.Json;
 
 namespace ActorRL.Model.Benchmarks;
 
-/// <summary>A bench/pytorch_peer.py process that times one workload per request line (see the script's protocol).</summary>
-internal sealed class PyTorchPeer : IAsyncDisposable
+/// <summary>
+/// A bench/pytorch_peer.py process that times one workload per request line (see the script's protocol). Blocking
+/// I/O on purpose: the benchmark thread must never hop (see <see cref="ModelBenchmark.RunAsync"/>).
+/// </summary>
+internal sealed class PyTorchPeer : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
@@ -18,7 +21,7 @@ internal sealed class PyTorchPeer : IAsyncDisposable
 
     public string Info { get; }
 
-    public static async Task<PyTorchPeer> StartAsync(ModelBenchmarkOptions o, int maxLength, CancellationToken cancellationToken)
+    public static PyTorchPeer Start(ModelBenchmarkOptions o, int maxLength)
     {
         if (!File.Exists(o.Python))
             throw new PeerUnavailableException($"{o.Python} not found (install Debian's python3-torch; bench/run-model-bench.sh does)");
@@ -37,9 +40,11 @@ internal sealed class PyTorchPeer : IAsyncDisposable
                      "--learner-response", $"{o.LearnerResponseLength}",
                  })
             info.ArgumentList.Add(argument);
-        // The same thread count for every OpenMP/BLAS layer the peer may use.
+        // torch's intra-op (OpenMP) threads = ours. OpenBLAS stays single-threaded: that is the peer's fastest setting
+        // here — with its own pool at N threads as well, OpenBLAS's spinning workers compete with torch's OpenMP team
+        // and the peer ran 1.3–2.5× slower (measured on the 2-core machine; see docs/benchmarks.md).
         info.Environment["OMP_NUM_THREADS"] = $"{o.ThreadCount}";
-        info.Environment["OPENBLAS_NUM_THREADS"] = $"{o.ThreadCount}";
+        info.Environment["OPENBLAS_NUM_THREADS"] = "1";
         var process = Process.Start(info) ?? throw new PeerUnavailableException($"could not start {o.Python}");
         var peer = new PyTorchPeer(process, "");
         process.ErrorDataReceived += (_, e) =>
@@ -47,31 +52,31 @@ internal sealed class PyTorchPeer : IAsyncDisposable
             lock (peer._stderr) peer._stderr.AppendLine(e.Data);
         };
         process.BeginErrorReadLine();
-        using var hello = JsonDocument.Parse(await peer.ReadLineAsync(cancellationToken));
+        using var hello = JsonDocument.Parse(peer.ReadLine());
         var root = hello.RootElement;
         return new PyTorchPeer(process, $"PyTorch {root.GetProperty("torch").GetString()}, {root.GetProperty("parameters").GetInt64():N0} parameters");
     }
 
     /// <summary>Seconds the peer took to sample <paramref name="length"/> tokens per response.</summary>
-    public Task<double> SampleAsync(int length, bool cache, int seed, CancellationToken cancellationToken) =>
-        RequestAsync($$"""{"kind": "sample", "length": {{length}}, "cache": {{(cache ? "true" : "false")}}, "seed": {{seed}}}""", cancellationToken);
+    public double Sample(int length, bool cache, int seed) =>
+        Request($$"""{"kind": "sample", "length": {{length}}, "cache": {{(cache ? "true" : "false")}}, "seed": {{seed}}}""");
 
     /// <summary>Seconds the peer took for one learner step.</summary>
-    public Task<double> LearnerStepAsync(CancellationToken cancellationToken) => RequestAsync("""{"kind": "learner"}""", cancellationToken);
+    public double LearnerStep() => Request("""{"kind": "learner"}""");
 
-    private async Task<double> RequestAsync(string request, CancellationToken cancellationToken)
+    private double Request(string request)
     {
-        await _process.StandardInput.WriteLineAsync(request.AsMemory(), cancellationToken);
-        await _process.StandardInput.FlushAsync(cancellationToken);
-        using var answer = JsonDocument.Parse(await ReadLineAsync(cancellationToken));
+        _process.StandardInput.WriteLine(request);
+        _process.StandardInput.Flush();
+        using var answer = JsonDocument.Parse(ReadLine());
         return answer.RootElement.GetProperty("seconds").GetDouble();
     }
 
-    private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
+    private string ReadLine()
     {
-        var line = await _process.StandardOutput.ReadLineAsync(cancellationToken);
+        var line = _process.StandardOutput.ReadLine();
         if (line is not null) return line;
-        await _process.WaitForExitAsync(cancellationToken);
+        _process.WaitForExit();
         string error;
         lock (_stderr) error = _stderr.ToString().Trim();
         throw new PeerUnavailableException(error.Contains("No module named 'torch'", StringComparison.Ordinal)
@@ -89,20 +94,12 @@ internal sealed class PyTorchPeer : IAsyncDisposable
         return path;
     }
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
         if (!_process.HasExited)
         {
             _process.StandardInput.Close(); // end of requests: the script's loop ends
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill();
-            }
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(10))) _process.Kill();
         }
         _process.Dispose();
     }
