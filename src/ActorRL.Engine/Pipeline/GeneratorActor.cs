@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Akka.Actor;
-using Akka.Event;
 
 namespace ActorRL.Engine.Pipeline;
 
@@ -17,7 +16,6 @@ public sealed class GeneratorActor : ReceiveActor, IWithUnboundedStash
         public static readonly DecodeStep Instance = new();
     }
 
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef _coordinator;
     private readonly Func<IRolloutBackend> _backendFactory;
     private readonly int _promptsPerGeneration;
