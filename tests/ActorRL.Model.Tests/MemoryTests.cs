@@ -5,6 +5,11 @@ using static TorchSharp.torch;
 
 namespace ActorRL.Model.Tests;
 
+/// <summary>Runs alone: process memory is shared by all tests, so parallel tests would blur the measurement.</summary>
+[CollectionDefinition(nameof(MemoryTests), DisableParallelization = true)]
+public sealed class MemoryTestsCollection;
+
+[Collection(nameof(MemoryTests))]
 public sealed class MemoryTests
 {
     [Fact]
