@@ -20,20 +20,7 @@ public sealed class SamplingTests
         Assert.Equal(9, responses.Count);
         Assert.Contains(responses, r => r.Length > 5);
 
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var batch = responses.Select(r => new ScoringSequence(r.PromptTokenIds, r.TokenIds)).ToList();
-        var scored = policy.Score(batch, new ScoreOptions(Temperature: 0.8));
-        var logProbs = scored.LogProbs.to(ScalarType.Float64).cpu();
-        var entropies = scored.Entropies!.to(ScalarType.Float64).cpu();
-        for (var b = 0; b < responses.Count; b++)
-        {
-            for (var t = 0; t < responses[b].Length; t++)
-            {
-                Assert.Equal(responses[b].LogProbs[t], logProbs[b, t].item<double>(), 1e-5);
-                Assert.Equal(responses[b].Entropies[t], entropies[b, t].item<double>(), 1e-5);
-            }
-        }
+        SamplingAssertions.ScoringReproducesTheSampler(policy, responses, temperature: 0.8);
     }
 
     [Fact]

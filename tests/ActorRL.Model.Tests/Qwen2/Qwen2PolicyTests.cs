@@ -70,19 +70,7 @@ public sealed class Qwen2PolicyTests : IDisposable
         Assert.Equal(9, responses.Count);
         Assert.Contains(responses, r => r.Length > 4);
 
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var scored = policy.Score(responses.Select(r => new ScoringSequence(r.PromptTokenIds, r.TokenIds)).ToList(), new ScoreOptions(Temperature: 0.9));
-        var logProbs = scored.LogProbs.to(ScalarType.Float64).cpu();
-        var entropies = scored.Entropies!.to(ScalarType.Float64).cpu();
-        for (var b = 0; b < responses.Count; b++)
-        {
-            for (var t = 0; t < responses[b].Length; t++)
-            {
-                Assert.Equal(responses[b].LogProbs[t], logProbs[b, t].item<double>(), 1e-5);
-                Assert.Equal(responses[b].Entropies[t], entropies[b, t].item<double>(), 1e-5);
-            }
-        }
+        SamplingAssertions.ScoringReproducesTheSampler(policy, responses, temperature: 0.9);
     }
 
     [Fact]
