@@ -7,8 +7,9 @@ namespace ActorRL.Engine.Cluster;
 /// <param name="WeightChunkBytes">Encoded weight bytes per chunk message.</param>
 /// <param name="WeightSyncTimeout">An incomplete transfer older than this is abandoned and the current version pulled.</param>
 /// <param name="WeightDelta">Send only the tensors changed since the receiver's version.</param>
+/// <param name="NodeGenerators">Generator actors on each generator node.</param>
 /// <param name="JoinTimeout">How long a generator node waits for a learner to appear.</param>
-public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpan WeightSyncTimeout, bool WeightDelta, TimeSpan JoinTimeout)
+public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpan WeightSyncTimeout, bool WeightDelta, int NodeGenerators, TimeSpan JoinTimeout)
 {
     public const string FrameSizeKey = "akka.remote.dot-netty.tcp.maximum-frame-size";
 
@@ -22,6 +23,7 @@ public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpa
             r.GetInt("weight-chunk-bytes", 1024, 64 << 20),
             r.GetDuration("weight-sync-timeout"),
             r.GetBool("weight-delta"),
+            r.GetInt("node-generators", 1, 1024),
             r.GetDuration("join-timeout"));
         if (settings.WeightSyncTimeout <= TimeSpan.Zero) throw r.Fail("weight-sync-timeout", "must be > 0");
         if (settings.JoinTimeout <= TimeSpan.Zero) throw r.Fail("join-timeout", "must be > 0");

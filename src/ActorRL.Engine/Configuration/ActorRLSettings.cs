@@ -1,5 +1,6 @@
 using ActorRL.Core.Algorithms;
 using ActorRL.Core.Configuration;
+using ActorRL.Engine.Cluster;
 using ActorRL.Engine.Logging;
 using ActorRL.Engine.Pipeline;
 using ActorRL.Engine.Training;
@@ -23,7 +24,8 @@ public sealed record ActorRLSettings(
     ModelSettings Model,
     LearnerSettings Learner,
     TaskSettings Task,
-    VerifierSettings Verifier)
+    VerifierSettings Verifier,
+    ClusterSettings Cluster)
 {
     public static ActorRLSettings FromConfig(PipelineConfig config)
     {
@@ -38,7 +40,10 @@ public sealed record ActorRLSettings(
             ModelSettings.FromConfig(root.Section("model")),
             LearnerSettings.FromConfig(root.Section("learner")),
             TaskSettings.FromConfig(root.Section("task")),
-            VerifierSettings.FromConfig(root.Section("verifier")));
+            VerifierSettings.FromConfig(root.Section("verifier")),
+            ClusterSettings.FromConfig(root.Section("cluster")));
+        if (settings.Pipeline.Generators == 0 && !settings.Cluster.Enabled)
+            throw root.Section("pipeline").Fail("generators", "0 local generators needs cluster mode (include cluster.conf); on one node use at least 1");
         if (settings.Generation.MaxNewTokens >= settings.Model.MaxSequenceLength)
             throw root.Section("generation").Fail("max-new-tokens",
                 $"must leave room for the prompt within actorrl.model.max-seq-len ({settings.Model.MaxSequenceLength}), got {settings.Generation.MaxNewTokens}");

@@ -9,7 +9,7 @@ namespace ActorRL.Engine.Tests.Cluster;
 public sealed class WeightSyncTests
 {
     private static ClusterSettings Settings(bool delta = false, double timeoutSeconds = 10) =>
-        new(true, 100_000, TimeSpan.FromSeconds(timeoutSeconds), delta, TimeSpan.FromSeconds(30));
+        new(true, 100_000, TimeSpan.FromSeconds(timeoutSeconds), delta, 1, TimeSpan.FromSeconds(30));
 
     /// <summary>A snapshot of about 6.4 MB: 50 frames' worth at the default 128000-byte frame size.</summary>
     private static PolicySnapshot BigSnapshot(long version, float salt = 0) =>
