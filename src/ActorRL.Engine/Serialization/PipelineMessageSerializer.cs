@@ -41,6 +41,9 @@ public sealed class PipelineMessageSerializer : SerializerWithStringManifest
 
     private const byte FormatVersion = 1;
 
+    /// <summary>Bytes of a chunk frame besides its data: format byte, header fields, data length, CRC-32.</summary>
+    private const int ChunkOverhead = 1 + 8 + 8 + 4 + 4 + 8 + 8 + 4 + 4 + 4;
+
     public PipelineMessageSerializer(ExtendedActorSystem system) : base(system)
     {
     }
@@ -62,9 +65,17 @@ public sealed class PipelineMessageSerializer : SerializerWithStringManifest
         _ => throw new ArgumentException($"{nameof(PipelineMessageSerializer)} cannot serialize {o.GetType().FullName}"),
     };
 
-    public override byte[] ToBinary(object obj)
+    // One weight chunk goes to every generator node: Akka serializes each send, so the frame is kept with the
+    // chunk (for as long as the chunk lives) and encoded once instead of once per receiver. Frames are never
+    // mutated after they are built, so sharing them between endpoint writers is safe.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<WeightChunk, byte[]> _chunkFrames = new();
+
+    public override byte[] ToBinary(object obj) =>
+        obj is WeightChunk chunk ? _chunkFrames.GetValue(chunk, c => Encode(c)) : Encode(obj);
+
+    private static byte[] Encode(object obj)
     {
-        var w = new WireWriter(obj is WeightChunk c ? c.Data.Length + 64 : 256);
+        var w = new WireWriter(obj is WeightChunk c ? c.Data.Length + ChunkOverhead : 256);
         w.WriteByte(FormatVersion);
         switch (obj)
         {

@@ -63,7 +63,7 @@ internal sealed class WireWriter
     {
         var crc = System.IO.Hashing.Crc32.HashToUInt32(_buffer.AsSpan(0, _length));
         WriteUInt32(crc);
-        return _buffer.AsSpan(0, _length).ToArray();
+        return _length == _buffer.Length ? _buffer : _buffer.AsSpan(0, _length).ToArray();
     }
 
     /// <summary>The written bytes as they are (no trailer).</summary>
