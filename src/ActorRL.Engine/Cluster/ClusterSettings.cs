@@ -31,11 +31,15 @@ public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpa
     }
 
     /// <summary>
-    /// The chunk size must fit the remoting frame (an oversized message is dropped with only a log line, so a
+    /// Cluster mode needs the cluster provider (hocon/cluster.conf), and the chunk size must fit the remoting frame (an oversized message is dropped with only a log line, so a
     /// misfit would stall every transfer): checked against the actor system's effective configuration.
     /// </summary>
     public void CheckFitsFrame(Config akka)
     {
+        var provider = akka.GetString("akka.actor.provider", "local");
+        if (provider != "cluster" && !provider.Contains("ClusterActorRefProvider", StringComparison.Ordinal))
+            throw new SettingsException("akka.actor.provider", null, null,
+                $"is \"{provider}\" but actorrl.cluster.enabled = true needs the cluster provider: include \"cluster.conf\" in the pipeline file");
         var frame = akka.GetByteSize(FrameSizeKey, 128000) ?? 128000;
         if (WeightChunkBytes + FrameHeadroom > frame)
             throw new SettingsException("actorrl.cluster.weight-chunk-bytes", null, null,

@@ -56,4 +56,14 @@ public sealed class NodeCommandTests
         Assert.Contains("actorrl.pipeline.generators", error);
         Assert.Contains("cluster", error);
     }
+
+    [Fact]
+    public async Task Cluster_mode_without_the_cluster_provider_is_a_configuration_error()
+    {
+        var (code, _, error) = await CliRunner.Run("train", "samples/arithmetic/pipeline.conf", "--set", "actorrl.cluster.enabled=true",
+            "--set", "actorrl.run.dir=" + Path.Combine(Path.GetTempPath(), "actorrl-no-provider-" + Guid.NewGuid().ToString("N")));
+        Assert.Equal(2, code);
+        Assert.Contains("akka.actor.provider", error);
+        Assert.Contains("cluster.conf", error);
+    }
 }
