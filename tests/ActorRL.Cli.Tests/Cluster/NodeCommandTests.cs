@@ -66,4 +66,14 @@ public sealed class NodeCommandTests
         Assert.Contains("akka.actor.provider", error);
         Assert.Contains("cluster.conf", error);
     }
+
+    [Fact]
+    public async Task An_unknown_weight_transport_names_the_allowed_ones()
+    {
+        var (code, _, error) = await CliRunner.Run("config", "check", "samples/cluster/pipeline.conf", "--set", "actorrl.cluster.weight-transport=udp");
+        Assert.Equal(2, code);
+        Assert.Contains("actorrl.cluster.weight-transport", error);
+        Assert.Contains("remoting", error);
+        Assert.Contains("tcp", error);
+    }
 }
