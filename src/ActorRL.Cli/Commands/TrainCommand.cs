@@ -35,10 +35,12 @@ public static class TrainCommand
                 output.WriteLine(RunPlan.Describe(settings));
                 return ExitCodes.Ok;
             }
-            RunDirectory.Prepare(settings.Run.Directory, parse.GetValue(fresh), parse.GetValue(yes), error);
+            var resuming = RunDirectory.Prepare(settings.Run.Directory, parse.GetValue(fresh), parse.GetValue(yes), error);
+            if (resuming) error.WriteLine($"Resuming the run in {settings.Run.Directory} from its ledger (--fresh starts over).");
             File.WriteAllText(Path.Combine(settings.Run.Directory, "config.conf"), config.Render());
             var levels = LoggingSetup.Configure(settings.Logging, settings.Run.Directory, parse.GetValue(options.Verbose));
-            var summary = await TrainingJob.RunAsync(settings, config.Render("akka"), TrainingProgress.Observe(settings, levels), cancellation);
+            var summary = await TrainingJob.RunAsync(settings, config.Render("akka"), TrainingProgress.Observe(settings, levels), cancellation,
+                fresh: parse.GetValue(fresh));
             output.WriteLine();
             output.WriteLine(RunPlan.DescribeSummary(summary, settings.Run.Directory));
             return ExitCodes.Ok;

@@ -23,7 +23,8 @@ public sealed record ActorRLSettings(
     ModelSettings Model,
     LearnerSettings Learner,
     TaskSettings Task,
-    VerifierSettings Verifier)
+    VerifierSettings Verifier,
+    ActorRL.Engine.Persistence.PersistenceSettings Persistence)
 {
     public static ActorRLSettings FromConfig(PipelineConfig config)
     {
@@ -38,7 +39,8 @@ public sealed record ActorRLSettings(
             ModelSettings.FromConfig(root.Section("model")),
             LearnerSettings.FromConfig(root.Section("learner")),
             TaskSettings.FromConfig(root.Section("task")),
-            VerifierSettings.FromConfig(root.Section("verifier")));
+            VerifierSettings.FromConfig(root.Section("verifier")),
+            ActorRL.Engine.Persistence.PersistenceSettings.FromConfig(root.Section("persistence")));
         if (settings.Generation.MaxNewTokens >= settings.Model.MaxSequenceLength)
             throw root.Section("generation").Fail("max-new-tokens",
                 $"must leave room for the prompt within actorrl.model.max-seq-len ({settings.Model.MaxSequenceLength}), got {settings.Generation.MaxNewTokens}");

@@ -16,4 +16,5 @@ public sealed record PipelineParts(
     Func<IPolicyTrainer> Trainer,
     IRewardFunction Rewards,
     string? MetricsPath,
-    bool EvaluateAround = true);
+    bool EvaluateAround = true,
+    Persistence.LedgerPlan? Ledger = null);

@@ -75,11 +75,12 @@ public sealed class RunSupervisor : ReceiveActor
             Props.Create(() => new VerifierActor(rewards)).WithRouter(new SmallestMailboxPool(pipeline.Verifiers)).WithDispatcher(VerifierDispatcher),
             "verifiers");
         var groupsWanted = (long)pipeline.RlSteps * pipeline.GroupsPerStep;
-        var prompts = new PromptStream(_parts.Task, _parts.StartCursor);
+        var task = _parts.Task;
         _coordinator = Context.ActorOf(
-            Props.Create(() => new RolloutCoordinator(pipeline, _parts.DynamicSampling, prompts, verifiers, weights, groupsWanted)),
+            Props.Create(() => new RolloutCoordinator(pipeline, _parts.DynamicSampling, task, verifiers, weights, groupsWanted)),
             "coordinator");
-        var plan = new LearnerPlan(_parts.WarmStartSteps, pipeline.RlSteps, pipeline.GroupsPerStep, pipeline.EvalEvery, _parts.EvaluateAround);
+        var plan = new LearnerPlan(_parts.WarmStartSteps, pipeline.RlSteps, pipeline.GroupsPerStep, pipeline.EvalEvery, _parts.EvaluateAround,
+            _parts.StartCursor, _parts.Ledger);
         var trainer = _parts.Trainer;
         var coordinator = _coordinator;
         _learner = Context.ActorOf(
