@@ -25,7 +25,7 @@ public sealed class RecoveryTests : IDisposable
 
     private ActorRLSettings Settings(string name, string extra = "") =>
         TinyJob.Settings(Path.Combine(_root, name), maxStaleness: 1, rlSteps: 6,
-            extra: "persistence { checkpoint-every = 2, keep-last = 3, retry-min-backoff = 100ms, retry-max-backoff = 400ms }\n" + extra);
+            extra: "persistence { checkpoint-every = 2, keep-last = 3, snapshot-every = 4, retry-min-backoff = 100ms, retry-max-backoff = 400ms }\n" + extra);
 
     internal static List<JsonElement> Metrics(ActorRLSettings s, string kind) =>
         File.ReadLines(Path.Combine(s.Run.Directory, TrainingJob.MetricsFile))
@@ -79,6 +79,12 @@ public sealed class RecoveryTests : IDisposable
         Assert.Equal(4, Metrics(settings, "sft").Count);
         Assert.Equal(Enumerable.Range(1, 6), Metrics(settings, "rl").Select(e => e.GetProperty("step").GetInt32()));
         Assert.Equal(first.AccuracyBefore, second.AccuracyBefore);
+        // Snapshots bound the replay: the latest one is kept, older ones deleted.
+        using var snapshots = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(settings.Run.Directory, LedgerConfig.SnapshotFile)}");
+        snapshots.Open();
+        using var count = snapshots.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM snapshot";
+        Assert.Equal(1L, (long)count.ExecuteScalar()!);
     }
 
     [Fact]
