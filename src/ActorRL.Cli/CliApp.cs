@@ -20,6 +20,7 @@ public static class CliApp
                      TrainCommand.Build(output, error),
                      NodeCommand.Build(),
                      EvalCommand.Build(output),
+                     LedgerCommand.Build(output),
                      PlotCommand.Build(output),
                      BenchCommand.Build(output),
                      LossCheckCommand.Build(output, error),
