@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ActorRL.Core.Configuration;
 using ActorRL.Engine.Configuration;
+using ActorRL.Tests.Shared;
 
 namespace ActorRL.Cli.Tests.Recovery;
 
@@ -16,19 +17,8 @@ internal sealed class ChildRun
     {
         RunDirectory = Path.Combine(root, name);
         _pipelineFile = Path.Combine(root, name + ".conf");
-        File.WriteAllText(_pipelineFile, $$"""
-            actorrl {
-              run { dir = "{{RunDirectory}}", seed = 5 }
-              logging { level = information, file = false }
-              model { d-model = 32, n-layers = 1, n-heads = 2, max-seq-len = 64 }
-              task { eval-size = 20, arithmetic { digits-max = 2, demo-style = step } }
-              warm-start { steps = 4, batch-size = 8 }
-              pipeline { max-staleness = {{maxStaleness}}, groups-per-step = 4, group-size = 4, rl-steps = {{rlSteps}},
-                         prompts-per-generation = 2, generators = 1, eval-size = 10 }
-              generation.max-new-tokens = 24
-              persistence { checkpoint-every = {{checkpointEvery}}, keep-last = 3 }
-            }
-            """);
+        File.WriteAllText(_pipelineFile, TinyJobConfig.Hocon(RunDirectory, maxStaleness, rlSteps,
+            $"logging.level = information\npersistence {{ checkpoint-every = {checkpointEvery}, keep-last = 3 }}"));
         Settings = ActorRLSettings.FromConfig(PipelineConfig.Load(new[] { _pipelineFile }, Array.Empty<string>()));
     }
 

@@ -1,23 +1,12 @@
 using ActorRL.Core.Configuration;
 using ActorRL.Engine.Configuration;
+using ActorRL.Tests.Shared;
 
 namespace ActorRL.Engine.Tests.Jobs;
 
-/// <summary>The main job shrunk to seconds: a 1-layer TinyGpt, 2-digit arithmetic, 4 groups of 4 per step.</summary>
+/// <summary>The tiny main job's settings (see <see cref="TinyJobConfig"/>).</summary>
 internal static class TinyJob
 {
     public static ActorRLSettings Settings(string runDirectory, int maxStaleness, int rlSteps = 4, string extra = "") =>
-        ActorRLSettings.FromConfig(PipelineConfig.FromText($$"""
-            actorrl {
-              run { dir = "{{runDirectory.Replace("\\", "/")}}", seed = 5 }
-              logging.file = false
-              model { d-model = 32, n-layers = 1, n-heads = 2, max-seq-len = 64 }
-              task { eval-size = 20, arithmetic { digits-max = 2, demo-style = step } }
-              warm-start { steps = 4, batch-size = 8 }
-              pipeline { max-staleness = {{maxStaleness}}, groups-per-step = 4, group-size = 4, rl-steps = {{rlSteps}},
-                         prompts-per-generation = 2, generators = 1, eval-size = 10 }
-              generation.max-new-tokens = 24
-              {{extra}}
-            }
-            """));
+        ActorRLSettings.FromConfig(PipelineConfig.FromText(TinyJobConfig.Hocon(runDirectory, maxStaleness, rlSteps, extra)));
 }
