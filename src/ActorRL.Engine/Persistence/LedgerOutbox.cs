@@ -9,14 +9,13 @@ namespace ActorRL.Engine.Persistence;
 /// </summary>
 public sealed class LedgerOutbox(IActorRef ledger)
 {
-    private readonly SortedDictionary<long, ILedgerEvent> _unacknowledged = new();
+    private readonly SortedDictionary<long, (ILedgerEvent Event, DateTime SentAt)> _unacknowledged = new();
     private long _nextSeq = 1;
-    private DateTime? _oldestSentAt;
 
     public int Pending => _unacknowledged.Count;
 
-    /// <summary>How long the oldest unacknowledged event has waited.</summary>
-    public TimeSpan OldestWait => _oldestSentAt is { } t ? DateTime.UtcNow - t : TimeSpan.Zero;
+    /// <summary>How long the oldest unacknowledged event has waited since it was first sent.</summary>
+    public TimeSpan OldestWait => _unacknowledged.Count == 0 ? TimeSpan.Zero : DateTime.UtcNow - _unacknowledged.First().Value.SentAt;
 
     /// <summary>Continue numbering after what the journal already holds.</summary>
     public void ContinueAfter(long lastSeq) => _nextSeq = lastSeq + 1;
@@ -24,8 +23,7 @@ public sealed class LedgerOutbox(IActorRef ledger)
     public ILedgerEvent Send(Func<long, ILedgerEvent> create)
     {
         var e = create(_nextSeq++);
-        _unacknowledged[e.Seq] = e;
-        _oldestSentAt ??= DateTime.UtcNow;
+        _unacknowledged[e.Seq] = (e, DateTime.UtcNow);
         ledger.Tell(new RecordEvent(e));
         return e;
     }
@@ -34,14 +32,13 @@ public sealed class LedgerOutbox(IActorRef ledger)
     public IReadOnlyList<ILedgerEvent> Acknowledge(long seq)
     {
         var done = _unacknowledged.Keys.TakeWhile(k => k <= seq).ToList();
-        var events = done.Select(k => _unacknowledged[k]).ToList();
+        var events = done.Select(k => _unacknowledged[k].Event).ToList();
         foreach (var k in done) _unacknowledged.Remove(k);
-        _oldestSentAt = _unacknowledged.Count == 0 ? null : _oldestSentAt ?? DateTime.UtcNow;
         return events;
     }
 
     public void ResendAll()
     {
-        foreach (var e in _unacknowledged.Values) ledger.Tell(new RecordEvent(e));
+        foreach (var (e, _) in _unacknowledged.Values) ledger.Tell(new RecordEvent(e));
     }
 }
