@@ -37,8 +37,13 @@ public static class TrainCommand
                 return ExitCodes.Ok;
             }
             var resuming = RunDirectory.Prepare(settings.Run.Directory, parse.GetValue(fresh), parse.GetValue(yes), error);
-            if (resuming) error.WriteLine($"Resuming the run in {settings.Run.Directory} from its ledger (--fresh starts over).");
-            File.WriteAllText(Path.Combine(settings.Run.Directory, "config.conf"), config.Render());
+            var configFile = Path.Combine(settings.Run.Directory, "config.conf");
+            if (resuming)
+            {
+                error.WriteLine($"Resuming the run in {settings.Run.Directory} from its ledger (--fresh starts over).");
+                if (File.Exists(configFile)) ConfigChanges.Report(File.ReadAllText(configFile), config.Render(), error);
+            }
+            File.WriteAllText(configFile, config.Render());
             var levels = LoggingSetup.Configure(settings.Logging, settings.Run.Directory, parse.GetValue(options.Verbose));
             var summary = await TrainingJob.RunAsync(settings, config.Render("akka"), TrainingProgress.Observe(settings, levels), cancellation,
                 fresh: parse.GetValue(fresh));
