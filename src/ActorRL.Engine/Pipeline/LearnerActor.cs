@@ -94,7 +94,7 @@ public sealed class LearnerActor : ReceiveActor, IWithTimers
         // Akka stops a persistent actor whose journal write fails; the back-off supervisor starts it again later.
         var supervised = BackoffSupervisor.Props(Backoff.OnStop(child, "ledger", ledger.RetryMinBackoff, ledger.RetryMaxBackoff, 0.2, -1));
         _ledger = new LedgerOutbox(Context.ActorOf(supervised, "ledger-supervisor"));
-        Timers.StartPeriodicTimer("resend-ledger", ResendLedger.Instance, ledger.RetryMinBackoff.Add(TimeSpan.FromSeconds(1)));
+        Timers.StartPeriodicTimer("resend-ledger", ResendLedger.Instance, TimeSpan.FromSeconds(1));
     }
 
     protected override void PostStop() => _trainer?.Dispose();
@@ -273,8 +273,10 @@ public sealed class LearnerActor : ReceiveActor, IWithTimers
 
     private void ResendUnrecorded()
     {
-        if (_ledger is not { Pending: > 0 } ledger || ledger.OldestWait < _plan.Ledger!.RetryMinBackoff) return;
-        if (DateTime.UtcNow - _lastLedgerWarning > TimeSpan.FromSeconds(10))
+        // A busy disk can delay one write for a second; only a longer wait means the ledger (or its journal) is down.
+        var wait = _ledger?.OldestWait ?? TimeSpan.Zero;
+        if (_ledger is not { Pending: > 0 } ledger || wait < TimeSpan.FromSeconds(2)) return;
+        if (wait >= TimeSpan.FromSeconds(5) && DateTime.UtcNow - _lastLedgerWarning > TimeSpan.FromSeconds(10))
         {
             _log.Warning("The ledger has not recorded {Pending} events for {Seconds:0} s (journal unavailable?); training goes on, old checkpoints are kept, re-sending",
                 ledger.Pending, ledger.OldestWait.TotalSeconds);
