@@ -256,7 +256,10 @@ public sealed class LearnerActor : ReceiveActor, IWithTimers
     {
         var plan = _plan.Ledger!;
         var relative = LedgerPlan.CheckpointDirectory(_rlStep);
-        var files = ((ITrainerCheckpoints)Trainer).SaveCheckpoint(Path.Combine(plan.RunDirectory, relative), _rlStep);
+        var directory = Path.Combine(plan.RunDirectory, relative);
+        var files = ((ITrainerCheckpoints)Trainer).SaveCheckpoint(directory, _rlStep)
+            .Append(ProgressFile.Write(directory, _rlStep, Trainer.Version, position, _warmStartStep))
+            .ToList();
         CrashPoints.Reached("checkpoint-write", _rlStep);
         var step = _rlStep;
         var version = Trainer.Version;

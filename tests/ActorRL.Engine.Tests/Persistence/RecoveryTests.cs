@@ -67,6 +67,13 @@ public sealed class RecoveryTests : IDisposable
         Assert.Equal(new[] { "step-000002", "step-000004", "step-000006" },
             Directory.GetDirectories(checkpoints, "step-*").Select(Path.GetFileName).Order());
 
+        // Each checkpoint says where its run stood (the ledger holds the same, with the file hashes).
+        using (var progress = JsonDocument.Parse(File.ReadAllText(Path.Combine(checkpoints, "step-000004", ProgressFile.Name))))
+        {
+            Assert.Equal(4, progress.RootElement.GetProperty("step").GetInt32());
+            Assert.Equal(16, progress.RootElement.GetProperty("groups_consumed").GetInt64());
+        }
+
         FlipAByte(Path.Combine(checkpoints, "step-000006", "weights.safetensors"));
         using (var file = File.OpenWrite(Path.Combine(checkpoints, "step-000004", "optimizer.safetensors"))) file.SetLength(file.Length - 7);
         var second = await TrainingJob.RunAsync(settings, Quiet);
