@@ -52,17 +52,24 @@ public sealed class RunSupervisor : ReceiveActor
         public static readonly GetParts Instance = new();
     }
 
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
+    // Akka's own failure logging is off: this decider logs every failure once, with the stack trace where it helps.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, -1, e =>
     {
+        if (Sender.Equals(_learner) && e is CheckpointUnavailableException)
+        {
+            _log.Error("The learner cannot resume: {Reason}", e.Message);
+            _completion.TrySetException(e);
+            return Directive.Stop;
+        }
         if (Sender.Equals(_learner))
         {
             _log.Error(e, "The learner failed; the run cannot go on");
             _completion.TrySetException(new InvalidOperationException($"the learner failed: {e.Message}", e));
             return Directive.Stop;
         }
-        _log.Warning("{Actor} failed ({Error}); restarting it", Sender.Path.Name, e.Message);
+        _log.Warning(e, "{Actor} failed ({Error}); restarting it", Sender.Path.Name, e.Message);
         return Directive.Restart;
-    });
+    }, loggingEnabled: false);
 
     protected override void PreStart()
     {

@@ -80,4 +80,22 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Equal(Hash(straight), Hash(interrupted));
         Assert.Equal(RlSteps(straight.Metrics), RlSteps(interrupted.Metrics));
     }
+
+    [Fact]
+    public async Task With_every_checkpoint_corrupt_train_exits_1_and_says_how_to_start_over()
+    {
+        var run = new ChildRun(_root, "ruined", maxStaleness: 1, rlSteps: 2, checkpointEvery: 1);
+        var (code, output) = await run.RunAsync();
+        Assert.True(code == 0, output);
+        foreach (var weights in Directory.GetFiles(Path.Combine(run.RunDirectory, "checkpoints"), "weights.safetensors", SearchOption.AllDirectories))
+            File.WriteAllBytes(weights, new byte[16]);
+
+        var (again, message) = await run.RunAsync();
+
+        Assert.Equal(1, again);
+        Assert.Contains("actorrl: cannot resume: no intact checkpoint", message);
+        Assert.Contains("start over with --fresh", message);
+        Assert.Contains("Refusing checkpoint of step 2", message);
+        Assert.DoesNotContain("   at ", message); // no stack trace
+    }
 }
