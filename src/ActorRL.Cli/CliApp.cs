@@ -18,7 +18,7 @@ public static class CliApp
         foreach (var command in new[]
                  {
                      TrainCommand.Build(output, error),
-                     NodeCommand.Build(),
+                     NodeCommand.Build(output),
                      EvalCommand.Build(output),
                      LedgerCommand.Build(output),
                      PlotCommand.Build(output),

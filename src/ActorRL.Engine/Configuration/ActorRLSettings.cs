@@ -1,5 +1,6 @@
 using ActorRL.Core.Algorithms;
 using ActorRL.Core.Configuration;
+using ActorRL.Engine.Cluster;
 using ActorRL.Engine.Logging;
 using ActorRL.Engine.Pipeline;
 using ActorRL.Engine.Training;
@@ -24,7 +25,8 @@ public sealed record ActorRLSettings(
     LearnerSettings Learner,
     TaskSettings Task,
     VerifierSettings Verifier,
-    ActorRL.Engine.Persistence.PersistenceSettings Persistence)
+    ActorRL.Engine.Persistence.PersistenceSettings Persistence,
+    ClusterSettings Cluster)
 {
     public static ActorRLSettings FromConfig(PipelineConfig config)
     {
@@ -40,7 +42,10 @@ public sealed record ActorRLSettings(
             LearnerSettings.FromConfig(root.Section("learner")),
             TaskSettings.FromConfig(root.Section("task")),
             VerifierSettings.FromConfig(root.Section("verifier")),
-            ActorRL.Engine.Persistence.PersistenceSettings.FromConfig(root.Section("persistence")));
+            ActorRL.Engine.Persistence.PersistenceSettings.FromConfig(root.Section("persistence")),
+            ClusterSettings.FromConfig(root.Section("cluster")));
+        if (settings.Pipeline.Generators == 0 && !settings.Cluster.Enabled)
+            throw root.Section("pipeline").Fail("generators", "0 local generators needs cluster mode (include cluster.conf); on one node use at least 1");
         if (settings.Generation.MaxNewTokens >= settings.Model.MaxSequenceLength)
             throw root.Section("generation").Fail("max-new-tokens",
                 $"must leave room for the prompt within actorrl.model.max-seq-len ({settings.Model.MaxSequenceLength}), got {settings.Generation.MaxNewTokens}");

@@ -68,13 +68,15 @@ public static class TrainingJob
             rewards,
             Path.Combine(runDir, MetricsFile),
             EvaluateAround: settings.Pipeline.EvalSize > 0 && settings.Pipeline.Stages.Contains("rl"),
-            Ledger: LedgerPlan.From(settings.Persistence, runDir, fresh));
+            Ledger: LedgerPlan.From(settings.Persistence, runDir, fresh),
+            Cluster: settings.Cluster);
 
         Log.Information("Run {RunDir}: task {Task}, stages {Stages}, loss {Loss}, η = {MaxStaleness}, {Generators} generator(s), learner on {Device}",
             runDir, task.Name, string.Join("+", settings.Pipeline.Stages), settings.Algorithm.Loss, settings.Pipeline.MaxStaleness,
             settings.Pipeline.Generators, learnerDevice.type);
         var akka = ActorSystemConfig.Build(akkaHocon, AkkaLogLevel(settings.Logging.Level))
             .WithFallback(LedgerConfig.Build(settings.Persistence, runDir));
+        if (settings.Cluster.Enabled) settings.Cluster.CheckFitsFrame(akka);
         var summary = await PipelineRun.ExecuteAsync(parts, akka, "actorrl", observe, cancellation);
         await File.WriteAllTextAsync(Path.Combine(runDir, SummaryFile), SummaryJson(summary), cancellation);
         return summary;
@@ -96,9 +98,10 @@ public static class TrainingJob
         ["generator_failures"] = s.GenerationFailures,
         ["verifier_failures"] = s.VerifierFailures,
         ["max_staleness_observed"] = s.MaxStaleness,
+        ["groups_by_node"] = s.GroupsByNode,
     }, new JsonSerializerOptions { WriteIndented = true });
 
-    private static string AkkaLogLevel(Serilog.Events.LogEventLevel level) => level switch
+    public static string AkkaLogLevel(Serilog.Events.LogEventLevel level) => level switch
     {
         <= Serilog.Events.LogEventLevel.Debug => "DEBUG",
         Serilog.Events.LogEventLevel.Information => "INFO",

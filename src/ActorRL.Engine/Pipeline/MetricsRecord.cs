@@ -20,4 +20,5 @@ public sealed record RunSummary(
     long DroppedUniform,
     long GenerationFailures,
     IReadOnlyDictionary<string, long> VerifierFailures,
-    int MaxStaleness);
+    int MaxStaleness,
+    IReadOnlyDictionary<string, long>? GroupsByNode = null);

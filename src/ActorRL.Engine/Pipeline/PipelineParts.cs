@@ -4,7 +4,8 @@ namespace ActorRL.Engine.Pipeline;
 
 /// <summary>
 /// Everything a run is made of, resolved at the edge: settings, the task and where its prompt stream starts,
-/// and factories for the compute each actor owns (called on that actor's own thread).
+/// and factories for the compute each actor owns (called on that actor's own thread). With <c>Cluster</c> enabled
+/// this node is a cluster's learner node (it also serves weights and work to generator nodes).
 /// </summary>
 public sealed record PipelineParts(
     PipelineSettings Pipeline,
@@ -17,4 +18,5 @@ public sealed record PipelineParts(
     IRewardFunction Rewards,
     string? MetricsPath,
     bool EvaluateAround = true,
-    Persistence.LedgerPlan? Ledger = null);
+    Persistence.LedgerPlan? Ledger = null,
+    Cluster.ClusterSettings? Cluster = null);

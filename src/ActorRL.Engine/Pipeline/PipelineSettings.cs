@@ -10,7 +10,7 @@ namespace ActorRL.Engine.Pipeline;
 /// <param name="RlSteps">Learner steps of the RL stage.</param>
 /// <param name="PpoEpochs">Passes over each batch.</param>
 /// <param name="MiniBatches">Optimizer updates per pass (the batch is split into this many parts).</param>
-/// <param name="Generators">Generator actors on this node.</param>
+/// <param name="Generators">Generator actors on this node (0 only on a cluster's learner node).</param>
 /// <param name="PromptsPerGeneration">Prompts a generator decodes together in one batched sampling pass.</param>
 /// <param name="Verifiers">Verifier actors (a pool) on this node.</param>
 /// <param name="StallAfter">The watchdog names any actor that made no progress for this long.</param>
@@ -52,7 +52,7 @@ public sealed record PipelineSettings(
             r.GetInt("rl-steps", 0, 10_000_000),
             r.GetInt("ppo-epochs", 1, 100),
             r.GetInt("mini-batches", 1, 10_000),
-            r.GetInt("generators", 1, 1024),
+            r.GetInt("generators", 0, 1024),
             r.GetInt("prompts-per-generation", 1, 4096),
             r.GetInt("verifiers", 1, 1024),
             r.GetDuration("stall-after"),

@@ -64,6 +64,8 @@ public sealed record GetCoordinatorStats
     public static readonly GetCoordinatorStats Instance = new();
 }
 
+/// <param name="GroupsByNode">Groups consumed by the learner per node that generated them ("local", or a
+/// generator node's address).</param>
 public sealed record CoordinatorStats(
     long LearnerVersion,
     int InFlight,
@@ -80,4 +82,5 @@ public sealed record CoordinatorStats(
     int MaxObservedStaleness,
     int PendingGeneratorRequests,
     string PromptCursor,
-    double GeneratorBusySeconds = 0);
+    double GeneratorBusySeconds = 0,
+    IReadOnlyDictionary<string, long>? GroupsByNode = null);

@@ -40,6 +40,8 @@ public sealed class RolloutCoordinator : ReceiveActor
     private readonly Queue<(IActorRef Generator, int MaxPrompts)> _waitingGenerators = new();
     private readonly Dictionary<string, long> _verifierFailures = new();
     private readonly HashSet<IActorRef> _watched = new();
+    private readonly Dictionary<string, string> _bufferedNode = new();
+    private readonly Dictionary<string, long> _consumedByNode = new();
     private (IActorRef Learner, RequestBatch Request)? _waitingLearner;
     private long _learnerVersion;
     private long _attempts;
@@ -172,7 +174,11 @@ public sealed class RolloutCoordinator : ReceiveActor
         foreach (var (kind, count) in message.VerifierFailures)
             _verifierFailures[kind] = _verifierFailures.GetValueOrDefault(kind) + count;
         var dropped = _buffer.Offer(group, _learnerVersion);
-        if (dropped is null) _bufferedPrompts[group.GroupId] = ticket.Item.Prompt;
+        if (dropped is null)
+        {
+            _bufferedPrompts[group.GroupId] = ticket.Item.Prompt;
+            _bufferedNode[group.GroupId] = NodeOf(ticket.Generator);
+        }
         else
         {
             _log.Debug("Dropped group {GroupId} ({Reason}); staleness {Staleness}", group.GroupId, dropped, group.Staleness(_learnerVersion));
@@ -193,6 +199,7 @@ public sealed class RolloutCoordinator : ReceiveActor
         {
             _log.Debug("Stale in buffer: {GroupId} started at v{Start}, oldest token v{Oldest}, learner v{Learner}",
                 stale.GroupId, stale.StartVersion, stale.OldestTokenVersion, waiting.Request.LearnerVersion);
+            _bufferedNode.Remove(stale.GroupId);
             if (_bufferedPrompts.Remove(stale.GroupId, out var prompt)) Regenerate(prompt);
         }
         if (batch is null)
@@ -204,6 +211,7 @@ public sealed class RolloutCoordinator : ReceiveActor
         {
             _maxStaleness = Math.Max(_maxStaleness, (int)g.Staleness(waiting.Request.LearnerVersion));
             _bufferedPrompts.Remove(g.GroupId);
+            if (_bufferedNode.Remove(g.GroupId, out var node)) _consumedByNode[node] = _consumedByNode.GetValueOrDefault(node) + 1;
         }
         _consumed += batch.Count;
         _inTraining = batch.Count;
@@ -238,6 +246,10 @@ public sealed class RolloutCoordinator : ReceiveActor
         HandOutWork();
     }
 
+    /// <summary>"local" for this node's generators, else the generator node's address (akka.tcp://actorrl@host:port).</summary>
+    private static string NodeOf(IActorRef generator) =>
+        generator.Path.Address.HasLocalScope ? "local" : generator.Path.Address.ToString();
+
     private CoordinatorStats Stats() => new(
         _learnerVersion,
         _tickets.Count,
@@ -254,5 +266,6 @@ public sealed class RolloutCoordinator : ReceiveActor
         _maxStaleness,
         _waitingGenerators.Count,
         _prompts?.Position.ToString() ?? "not started",
-        _generatorBusySeconds);
+        _generatorBusySeconds,
+        new Dictionary<string, long>(_consumedByNode));
 }

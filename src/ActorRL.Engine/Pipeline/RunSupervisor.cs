@@ -40,7 +40,8 @@ public sealed class RunSupervisor : ReceiveActor
             var f = _finished!;
             _completion.TrySetResult(new RunSummary(f.AccuracyBefore, f.AccuracyAfter, f.Steps, f.WarmStartSteps,
                 (DateTime.UtcNow - _started).TotalSeconds, f.RlWallSeconds, f.Version, stats.GroupsConsumed,
-                stats.DroppedStale, stats.DroppedUniform, stats.GenerationFailures, stats.VerifierFailures, stats.MaxObservedStaleness));
+                stats.DroppedStale, stats.DroppedUniform, stats.GenerationFailures, stats.VerifierFailures, stats.MaxObservedStaleness,
+                stats.GroupsByNode));
         });
         Receive<GetCoordinatorStats>(m => _coordinator.Forward(m));
         Receive<Status.Failure>(f => _completion.TrySetException(f.Cause));
@@ -86,6 +87,7 @@ public sealed class RunSupervisor : ReceiveActor
         _coordinator = Context.ActorOf(
             Props.Create(() => new RolloutCoordinator(pipeline, _parts.DynamicSampling, task, verifiers, weights, groupsWanted)),
             "coordinator");
+        if (_parts.Cluster is { Enabled: true } cluster) Cluster.LearnerNode.Start(Context, weights, metrics, cluster);
         var plan = new LearnerPlan(_parts.WarmStartSteps, pipeline.RlSteps, pipeline.GroupsPerStep, pipeline.EvalEvery, _parts.EvaluateAround,
             _parts.StartCursor, _parts.Ledger);
         var trainer = _parts.Trainer;

@@ -1,0 +1,45 @@
+using Akka.Configuration;
+using ActorRL.Core.Configuration;
+
+namespace ActorRL.Engine.Cluster;
+
+/// <summary><c>actorrl.cluster</c>: multi-node training (on when hocon/cluster.conf is included).</summary>
+/// <param name="WeightChunkBytes">Encoded weight bytes per chunk message.</param>
+/// <param name="WeightSyncTimeout">An incomplete transfer older than this is abandoned and the current version pulled.</param>
+/// <param name="WeightDelta">Send only the tensors changed since the receiver's version.</param>
+/// <param name="NodeGenerators">Generator actors on each generator node.</param>
+/// <param name="JoinTimeout">How long a generator node waits for a learner to appear.</param>
+public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpan WeightSyncTimeout, bool WeightDelta, int NodeGenerators, TimeSpan JoinTimeout)
+{
+    public const string FrameSizeKey = "akka.remote.dot-netty.tcp.maximum-frame-size";
+
+    /// <summary>Room left in a frame for the envelope around a chunk (recipient and sender paths, manifest, header).</summary>
+    public const int FrameHeadroom = 4096;
+
+    public static ClusterSettings FromConfig(SettingsReader r)
+    {
+        var settings = new ClusterSettings(
+            r.GetBool("enabled"),
+            r.GetInt("weight-chunk-bytes", 1024, 64 << 20),
+            r.GetDuration("weight-sync-timeout"),
+            r.GetBool("weight-delta"),
+            r.GetInt("node-generators", 1, 1024),
+            r.GetDuration("join-timeout"));
+        if (settings.WeightSyncTimeout <= TimeSpan.Zero) throw r.Fail("weight-sync-timeout", "must be > 0");
+        if (settings.JoinTimeout <= TimeSpan.Zero) throw r.Fail("join-timeout", "must be > 0");
+        return settings;
+    }
+
+    /// <summary>
+    /// The chunk size must fit the remoting frame (an oversized message is dropped with only a log line, so a
+    /// misfit would stall every transfer): checked against the actor system's effective configuration.
+    /// </summary>
+    public void CheckFitsFrame(Config akka)
+    {
+        var frame = akka.GetByteSize(FrameSizeKey, 128000) ?? 128000;
+        if (WeightChunkBytes + FrameHeadroom > frame)
+            throw new SettingsException("actorrl.cluster.weight-chunk-bytes", null, null,
+                $"{WeightChunkBytes} bytes per chunk does not fit {FrameSizeKey} = {frame} (needs {FrameHeadroom} bytes of headroom); " +
+                $"lower the chunk size to at most {frame - FrameHeadroom} or raise the frame size");
+    }
+}

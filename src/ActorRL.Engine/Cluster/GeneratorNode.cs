@@ -1,0 +1,33 @@
+using Akka.Actor;
+using Akka.Configuration;
+using ActorRL.Engine.Configuration;
+using Serilog;
+
+namespace ActorRL.Engine.Cluster;
+
+/// <summary><c>actorrl node --role generator</c>: joins a training cluster and generates until the learner leaves.</summary>
+public static class GeneratorNode
+{
+    /// <returns>Why the node stopped (the learner finished or left).</returns>
+    public static async Task<string> RunAsync(ActorRLSettings settings, Config akka, CancellationToken cancellation = default)
+    {
+        settings.Cluster.CheckFitsFrame(akka);
+        using var system = ActorSystem.Create(ClusterNodeConfig.ActorSystemName, akka);
+        var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
+        Log.Information("Generator node {Address}: joining {Seeds} with {Generators} generator(s)", self,
+            string.Join(", ", Akka.Cluster.Cluster.Get(system).Settings.SeedNodes), settings.Cluster.NodeGenerators);
+        var completion = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = cancellation.Register(() => completion.TrySetCanceled(cancellation));
+        var backends = GeneratorBackends.ForSettings(settings, self.Port ?? Environment.ProcessId);
+        system.ActorOf(Props.Create(() => new GeneratorNodeSupervisor(settings.Pipeline, settings.Cluster, backends, completion)), "node");
+        try
+        {
+            return await completion.Task;
+        }
+        finally
+        {
+            // Leaves the cluster gracefully (CoordinatedShutdown), so the learner requeues nothing it need not.
+            await system.Terminate();
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using ActorRL.Engine.Cluster;
+using ActorRL.Engine.Pipeline;
+using ActorRL.Engine.Serialization;
+
+namespace ActorRL.Engine.Tests.Cluster;
+
+public sealed class WeightSyncTests
+{
+    private static ClusterSettings Settings(bool delta = false, double timeoutSeconds = 10) =>
+        new(true, 100_000, TimeSpan.FromSeconds(timeoutSeconds), delta, 1, TimeSpan.FromSeconds(30));
+
+    /// <summary>A snapshot of about 6.4 MB: 50 frames' worth at the default 128000-byte frame size.</summary>
+    private static PolicySnapshot BigSnapshot(long version, float salt = 0) =>
+        new(version, Enumerable.Range(0, 4).Select(t => new NamedArray($"layer{t}.weight", new long[] { 400, 1000 },
+            Enumerable.Range(0, 400_000).Select(i => MathF.Sin(i * 0.001f + t + salt) * 1e-3f).ToArray())).ToList());
+
+    private static void AssertBitExact(PolicySnapshot expected, PolicySnapshot actual)
+    {
+        Assert.Equal(expected.Version, actual.Version);
+        Assert.Equal(expected.Tensors.Select(t => t.Name), actual.Tensors.Select(t => t.Name));
+        foreach (var (e, a) in expected.Tensors.Zip(actual.Tensors))
+        {
+            Assert.Equal(e.Shape, a.Shape);
+            Assert.True(e.Data.AsSpan().SequenceEqual(a.Data), $"tensor {e.Name} differs");
+        }
+    }
+
+    /// <summary>Sits between a receiver and the remote sender; drops the chosen chunks on the way in.</summary>
+    private sealed class LossyLink : ReceiveActor
+    {
+        public LossyLink(IActorRef remote, Func<WeightChunk, bool> drop, ConcurrentQueue<object> seen)
+        {
+            IActorRef? receiver = null;
+            ReceiveAny(m =>
+            {
+                seen.Enqueue(m);
+                if (Sender.Equals(remote))
+                {
+                    if (m is WeightChunk c && drop(c)) return;
+                    receiver?.Tell(m, Self);
+                }
+                else
+                {
+                    receiver = Sender;
+                    remote.Tell(m, Self);
+                }
+            });
+        }
+    }
+
+    private static async Task<(WeightsPublished Weights, ConcurrentQueue<object> Link, ConcurrentQueue<object> Metrics)> SyncWithLoss(
+        TwoNodes nodes, ClusterSettings settings, Func<WeightChunk, bool> drop, params PolicySnapshot[] versions)
+    {
+        var (metrics, metricsSeen, _) = Collector.Start(nodes.A);
+        var hubA = nodes.A.ActorOf(Props.Create(() => new WeightsHub()), "weights");
+        nodes.A.ActorOf(Props.Create(() => new WeightSyncSender(hubA, settings, metrics)), "weight-sync");
+        var remoteSender = await nodes.ResolveOnA("weight-sync");
+        var link = new ConcurrentQueue<object>();
+        var proxy = nodes.B.ActorOf(Props.Create(() => new LossyLink(remoteSender, drop, link)));
+        var (hubB, published, signal) = Collector.Start(nodes.B);
+        nodes.B.ActorOf(Props.Create(() => new WeightSyncReceiver(proxy, hubB, settings)));
+        WeightsPublished? last = null;
+        foreach (var snapshot in versions)
+        {
+            hubA.Tell(new WeightsPublished(snapshot.Version, snapshot));
+            last = await Collector.Next<WeightsPublished>(published, signal, w => w.Version == snapshot.Version);
+        }
+        return (last!, link, metricsSeen);
+    }
+
+    [Fact]
+    public async Task A_model_larger_than_the_frame_size_arrives_bit_exact_over_remoting_after_a_dropped_chunk()
+    {
+        await using var nodes = new TwoNodes();
+        var snapshot = BigSnapshot(1);
+        Assert.True(snapshot.ByteCount > 40 * 128_000);
+        var dropped = 0;
+        var (weights, link, metrics) = await SyncWithLoss(nodes, Settings(),
+            c => c.Version == 1 && c.Index == 3 && Interlocked.Increment(ref dropped) == 1, snapshot);
+
+        AssertBitExact(snapshot, weights.Weights!);
+        Assert.Equal(2, dropped); // chunk 3 went out twice: dropped the first time, delivered in the full re-send
+        var request = Assert.Single(link.OfType<WeightSyncRequest>());
+        Assert.Contains("chunk 3", request.Reason);
+        Assert.True(link.OfType<WeightChunk>().Count() >= 2 * 64, "the whole version was sent twice (the second time in full)");
+        var ack = Assert.Single(link.OfType<WeightSyncAck>());
+        Assert.Equal(1, ack.Version);
+        Assert.False(ack.Delta);
+        Assert.True(ack.Bytes > snapshot.ByteCount);
+        // Sync time and bytes reach the learner's metrics.
+        await Task.Delay(200);
+        var record = Assert.Single(metrics.OfType<MetricsRecord>());
+        Assert.Equal("weight-sync", record.Kind);
+        Assert.Equal(ack.Bytes, record.Values["sync_bytes"]);
+        Assert.True(record.Values["sync_seconds"] > 0);
+    }
+
+    [Fact]
+    public async Task A_lost_last_chunk_is_recovered_after_the_time_out()
+    {
+        await using var nodes = new TwoNodes();
+        var snapshot = BigSnapshot(1);
+        var dropped = 0;
+        var (weights, link, _) = await SyncWithLoss(nodes, Settings(timeoutSeconds: 1),
+            c => c.Index == c.Count - 1 && Interlocked.Increment(ref dropped) == 1, snapshot);
+        AssertBitExact(snapshot, weights.Weights!);
+        Assert.Contains("no chunk", Assert.Single(link.OfType<WeightSyncRequest>()).Reason);
+    }
+
+    [Fact]
+    public async Task Delta_mode_sends_only_the_changed_tensors_and_rebuilds_the_whole_model()
+    {
+        await using var nodes = new TwoNodes();
+        var v1 = BigSnapshot(1);
+        var changed = v1.Tensors[2] with { Data = v1.Tensors[2].Data.Select(x => x + 1e-4f).ToArray() };
+        var v2 = new PolicySnapshot(2, v1.Tensors.Select((t, i) => i == 2 ? changed : t).ToList());
+        var (weights, link, _) = await SyncWithLoss(nodes, Settings(delta: true), _ => false, v1, v2);
+
+        AssertBitExact(v2, weights.Weights!);
+        var acks = link.OfType<WeightSyncAck>().ToList();
+        Assert.Equal(2, acks.Count);
+        Assert.False(acks[0].Delta);
+        Assert.True(acks[1].Delta);
+        Assert.InRange(acks[1].Bytes, v1.Tensors[2].Data.Length * 4L, acks[0].Bytes / 3);
+    }
+
+    [Fact]
+    public void A_snapshot_is_cut_into_chunks_that_fit_and_reassembles_only_when_intact()
+    {
+        var snapshot = BigSnapshot(5);
+        var encoded = SnapshotCodec.Encode(snapshot);
+        var chunks = WeightChunker.Split(encoded, 5, WeightChunk.Full, 100_000);
+        Assert.All(chunks, c => Assert.InRange(c.Data.Length, 1, 100_000));
+        Assert.Equal(encoded.Length, chunks.Sum(c => c.Data.Length));
+
+        var assembly = WeightAssembly.Start(chunks[0], out var problem);
+        Assert.Null(problem);
+        foreach (var c in chunks.Skip(1)) Assert.Null(assembly.Add(c));
+        AssertBitExact(snapshot, SnapshotCodec.Decode(assembly.Finish(out problem)!));
+
+        var corrupt = chunks[1].Data.ToArray();
+        corrupt[17] ^= 4;
+        var second = WeightAssembly.Start(chunks[0], out _);
+        Assert.Contains("checksum", second.Add(chunks[1] with { Data = corrupt }));
+        Assert.Contains("missing", second.Add(chunks[2]));
+        WeightAssembly.Start(chunks[4], out problem);
+        Assert.Contains("joined", problem);
+        WeightAssembly.Start(chunks[0] with { TotalBytes = long.MaxValue }, out problem);
+        Assert.Contains("inconsistent", problem);
+    }
+
+    [Fact]
+    public void A_delta_applies_only_to_its_base_version()
+    {
+        var v1 = BigSnapshot(1);
+        var v2 = new PolicySnapshot(2, v1.Tensors.Select((t, i) => i == 0 ? t with { Data = t.Data.Select(x => -x).ToArray() } : t).ToList());
+        var delta = SnapshotCodec.Encode(v2, v1);
+        Assert.True(delta.Length < SnapshotCodec.Encode(v2).Length / 3);
+        AssertBitExact(v2, SnapshotCodec.Decode(delta, v1));
+        Assert.Contains("cannot apply", Assert.Throws<WireFormatException>(() => SnapshotCodec.Decode(delta, BigSnapshot(3))).Message);
+        Assert.Throws<WireFormatException>(() => SnapshotCodec.Decode(delta));
+    }
+}
