@@ -3,7 +3,7 @@ using ActorRL.Engine.Benchmarks;
 
 namespace ActorRL.Cli.Commands;
 
-/// <summary><c>actorrl bench pipeline|model</c>: benchmarks that print side-by-side ratios in one run.</summary>
+/// <summary><c>actorrl bench pipeline|real</c>: benchmarks that print side-by-side ratios in one run.</summary>
 public static class BenchCommand
 {
     public static Command Build(TextWriter output)
@@ -19,6 +19,7 @@ public static class BenchCommand
             return ExitCodes.Ok;
         });
         bench.Add(pipeline);
+        bench.Add(BenchRealCommand.Build(output));
         return bench;
     }
 }
