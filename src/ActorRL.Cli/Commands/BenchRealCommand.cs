@@ -30,9 +30,14 @@ public static class BenchRealCommand
         };
         var warmStartSteps = new Option<int?>("--warm-start-steps") { Description = "Warm-start steps, run once for all variants (default: the pipeline's)" };
         var evalSize = new Option<int?>("--eval-size") { Description = "Held-out prompts evaluated before and after RL (default: the pipeline's)" };
+        var rounds = new Option<int>("--rounds")
+        {
+            Description = "Run every variant this many times, interleaved (0, 2, 4, 0, 2, 4, …), and report each one's fastest round: steadier numbers on a shared machine",
+            DefaultValueFactory = _ => 1,
+        };
         var dir = new Option<string?>("--dir")
         {
-            Description = "Keep every run's directory (warm-start, eta-0, eta-2, …) below this new or empty directory (default: a temporary one, deleted afterwards)",
+            Description = "Keep every run's directory (warm-start, eta-0, eta-2, …; eta-0-round-1, … with --rounds) below this new or empty directory (default: a temporary one, deleted afterwards)",
         };
         var command = new Command("real",
             $"""
@@ -46,12 +51,15 @@ public static class BenchRealCommand
         command.Add(rlSteps);
         command.Add(warmStartSteps);
         command.Add(evalSize);
+        command.Add(rounds);
         command.Add(dir);
         command.SetAction(async (parse, cancellation) =>
         {
             var etas = ParseStaleness(parse.GetValue(staleness)!);
             var steps = parse.GetValue(rlSteps);
             if (steps < 1) throw new UsageException($"--rl-steps must be at least 1, got {steps}");
+            var roundCount = parse.GetValue(rounds);
+            if (roundCount < 1) throw new UsageException($"--rounds must be at least 1, got {roundCount}");
             var overrides = new List<string>(parse.GetValue(options.Set) ?? Array.Empty<string>())
             {
                 $"actorrl.pipeline.rl-steps={steps}",
@@ -73,7 +81,7 @@ public static class BenchRealCommand
             LoggingSetup.Configure(settings.Logging with { Level = level }, keep, parse.GetValue(options.Verbose));
             try
             {
-                await RealPipelineBenchmark.RunAsync(settings, config.Render("akka"), etas, root, output, cancellation);
+                await RealPipelineBenchmark.RunAsync(settings, config.Render("akka"), etas, root, output, roundCount, cancellation);
             }
             finally
             {

@@ -19,20 +19,24 @@ public static class RealPipelineBenchmark
 {
     public const string WarmStartDirectory = "warm-start";
 
-    public sealed record Variant(int MaxStaleness, RunSummary Summary, TimeBreakdown Time, double MeanStaleness);
+    /// <param name="RoundWallSeconds">RL wall time of every round of this variant (this one is the fastest).</param>
+    public sealed record Variant(int MaxStaleness, RunSummary Summary, TimeBreakdown Time, double MeanStaleness, IReadOnlyList<double> RoundWallSeconds);
 
     public sealed record Report(double WarmStartSeconds, int WarmStartSteps, IReadOnlyList<Variant> Variants);
 
     /// <param name="settings">The pipeline as the user configured it (its rl-steps, eval-size, η list come from the caller).</param>
     /// <param name="staleness">η of each variant; the first is the baseline ratios are taken against (0 = sync).</param>
-    /// <param name="directory">Each run's directory goes below it (warm-start, eta-0, eta-2, …).</param>
+    /// <param name="directory">Each run's directory goes below it (warm-start, eta-0, eta-2, …; eta-0-round-1, … with rounds).</param>
+    /// <param name="rounds">Times every variant runs, interleaved; each reports its fastest round.</param>
     public static async Task<Report> RunAsync(ActorRLSettings settings, string akkaHocon, IReadOnlyList<int> staleness, string directory,
-        TextWriter output, CancellationToken cancellation = default)
+        TextWriter output, int rounds = 1, CancellationToken cancellation = default)
     {
         if (staleness.Count == 0) throw new ArgumentException("needs at least one max-staleness value", nameof(staleness));
+        if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "at least one round");
         var pipeline = settings.Pipeline;
         var warmStarts = pipeline.Stages.Contains("sft") && settings.WarmStart.Steps > 0;
         var cores = Environment.ProcessorCount;
+        var loadAtStart = LoadAverage();
         output.WriteLine(Invariant(
             $"Real pipeline on this machine ({cores} cores): task {settings.Task.Name}, {settings.Model.Architecture} d={settings.Model.DModel} layers={settings.Model.Layers}, {pipeline.RlSteps} RL steps × {pipeline.GroupsPerStep} groups × {pipeline.GroupSize} responses per variant, {pipeline.Generators} generator(s), loss {settings.Algorithm.Loss}, seed {settings.Run.Seed}"));
 
@@ -55,28 +59,57 @@ public static class RealPipelineBenchmark
         }
         else output.WriteLine("No warm start (the pipeline's stages have no sft): every variant starts from the same seeded initial weights");
 
-        var variants = new List<Variant>();
-        foreach (var eta in staleness)
+        // Rounds interleave the variants (0, 2, 4, 0, 2, 4, …), so a burst of load from elsewhere on a shared machine
+        // hits every variant alike; each variant reports its fastest round, the least disturbed one.
+        var runs = new List<Variant>();
+        for (var round = 1; round <= rounds; round++)
         {
-            var run = settings with
+            foreach (var eta in staleness)
             {
-                Run = settings.Run with { Directory = Path.Combine(directory, $"eta-{eta}") },
-                // Evaluations between steps would pause the learner while generators run on; only before/after RL here.
-                Pipeline = pipeline with { Stages = new[] { "rl" }, MaxStaleness = eta, EvalEvery = 0 },
-            };
-            var timed = new TimedParts();
-            var summary = await TrainingJob.RunAsync(run, akkaHocon, cancellation: cancellation,
-                hooks: new TrainingJobHooks(startFromWarmStart, timed.Wrap));
-            var variant = new Variant(eta, summary, TimeBreakdown.Of(timed.Timeline.Intervals, pipeline.Generators, timed.Timeline.CpuMarks), timed.MeanStaleness);
-            variants.Add(variant);
-            output.WriteLine(Invariant(
-                $"  η = {eta}: RL {variant.Time.WallSeconds:F1} s, accuracy {Percent(summary.AccuracyBefore)} → {Percent(summary.AccuracyAfter)}"));
+                var name = rounds == 1 ? $"eta-{eta}" : $"eta-{eta}-round-{round}";
+                var run = settings with
+                {
+                    Run = settings.Run with { Directory = Path.Combine(directory, name) },
+                    // Evaluations between steps would pause the learner while generators run on; only before/after RL here.
+                    Pipeline = pipeline with { Stages = new[] { "rl" }, MaxStaleness = eta, EvalEvery = 0 },
+                };
+                var timed = new TimedParts();
+                var summary = await TrainingJob.RunAsync(run, akkaHocon, cancellation: cancellation,
+                    hooks: new TrainingJobHooks(startFromWarmStart, timed.Wrap));
+                var variant = new Variant(eta, summary, TimeBreakdown.Of(timed.Timeline.Intervals, pipeline.Generators, timed.Timeline.CpuMarks),
+                    timed.MeanStaleness, Array.Empty<double>());
+                runs.Add(variant);
+                output.WriteLine(Invariant(
+                    $"  η = {eta}{(rounds == 1 ? "" : $", round {round}")}: RL {variant.Time.WallSeconds:F1} s, {variant.Time.CoresUsed ?? 0:F2} cores used, load {LoadAverage().Split(' ')[0]}, accuracy {Percent(summary.AccuracyBefore)} → {Percent(summary.AccuracyAfter)}"));
+            }
         }
+        var variants = staleness
+            .Select(eta => runs.Where(r => r.MaxStaleness == eta).ToList())
+            .Select(all => all.MinBy(r => r.Time.WallSeconds)! with { RoundWallSeconds = all.Select(r => r.Time.WallSeconds).ToList() })
+            .ToList();
 
+        output.WriteLine($"Load average (1 / 5 / 15 min) at the start: {loadAtStart}, at the end: {LoadAverage()} (other processes' work on a shared machine)");
         var report = new Report(warmStartSeconds, warmStarts ? settings.WarmStart.Steps : 0, variants);
         output.WriteLine();
         output.Write(RealBenchmarkTable.Render(report, settings, cores));
         return report;
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages (Linux /proc/loadavg), or "n/a" elsewhere.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "n/a";
+        }
     }
 
     internal static string Percent(double? v) => v is null ? "n/a" : (v.Value * 100).ToString("F1", CultureInfo.InvariantCulture) + " %";

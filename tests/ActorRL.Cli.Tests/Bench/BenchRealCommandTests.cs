@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace ActorRL.Cli.Tests.Bench;
@@ -83,11 +84,30 @@ public sealed class BenchRealCommandTests : IDisposable
         return bytes[(8 + header)..];
     }
 
+    [Fact]
+    public async Task RoundsInterleaveTheVariantsAndEachReportsItsFastestRound()
+    {
+        var runs = Path.Combine(_dir, "runs");
+        var (code, output, error) = await CliRunner.Run("bench", "real", TinyPipeline(), "--rl-steps", "1", "--staleness", "0,1", "--rounds", "2", "--dir", runs);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("Each variant ran 2 times", output);
+        var order = output.Split('\n').Where(l => l.TrimStart().StartsWith("η = ")).Select(l => l.Trim()[..l.Trim().IndexOf(':')]).ToList();
+        Assert.Equal(new[] { "η = 0, round 1", "η = 1, round 1", "η = 0, round 2", "η = 1, round 2" }, order);
+        foreach (var name in new[] { "eta-0-round-1", "eta-1-round-1", "eta-0-round-2", "eta-1-round-2" })
+            Assert.True(File.Exists(Path.Combine(runs, name, "summary.json")), name);
+        var row = output.Split('\n').First(l => l.StartsWith("  0 ") && l.Contains(" / "));
+        var rounds = row[(row.LastIndexOf("  ", StringComparison.Ordinal) + 2)..].Split(" / ").Select(w => double.Parse(w, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(2, rounds.Count);
+        Assert.Contains(" " + rounds.Min().ToString("F1", CultureInfo.InvariantCulture) + " ", row[..row.LastIndexOf("  ", StringComparison.Ordinal)]);
+    }
+
     [Theory]
     [InlineData("--staleness", "0,x", "--staleness")]
     [InlineData("--staleness", "0,-1", "--staleness")]
     [InlineData("--staleness", "2,2", "twice")]
     [InlineData("--rl-steps", "0", "--rl-steps")]
+    [InlineData("--rounds", "0", "--rounds")]
     [InlineData("--eval-size", "0", "eval-size")]
     public async Task BadOptionsAreUsageErrors(string option, string value, string named)
     {
