@@ -27,8 +27,10 @@ public static class TrainingJob
     /// <param name="akkaHocon">The effective <c>akka</c> section (rendered by PipelineConfig).</param>
     /// <param name="observe">Live view / tests: called with the running system and the run's root actor.</param>
     /// <param name="fresh">Start over: delete the ledger's events first (a SQLite ledger goes with the run directory anyway).</param>
+    /// <param name="hooks">Benchmarks: start from given weights, instrument the parts (see <see cref="TrainingJobHooks"/>).</param>
     public static async Task<RunSummary> RunAsync(ActorRLSettings settings, string akkaHocon,
-        Func<ActorSystem, IActorRef, CancellationToken, Task>? observe = null, CancellationToken cancellation = default, bool fresh = false)
+        Func<ActorSystem, IActorRef, CancellationToken, Task>? observe = null, CancellationToken cancellation = default, bool fresh = false,
+        TrainingJobHooks? hooks = null)
     {
         var runDir = settings.Run.Directory;
         Directory.CreateDirectory(runDir);
@@ -61,15 +63,16 @@ public static class TrainingJob
             {
                 var policy = PolicyFactory.Create(settings.Model, tokenizer, seed, learnerDevice);
                 var reference = settings.Algorithm.Kl.Enabled && settings.Algorithm.Kl.Reference == "initial" ? policy.CreateReplica() : null;
-                return new CheckpointingTrainer(
-                    new PolicyTrainer(policy, reference, trainerSettings, task, (gold, response) => verifier.Verify(gold, response).Verdict?.Correct == true, encoding),
-                    Path.Combine(runDir, FinalCheckpoint));
+                var trainer = new PolicyTrainer(policy, reference, trainerSettings, task, (gold, response) => verifier.Verify(gold, response).Verdict?.Correct == true, encoding);
+                hooks?.PrepareLearner?.Invoke(trainer);
+                return new CheckpointingTrainer(trainer, Path.Combine(runDir, FinalCheckpoint));
             },
             rewards,
             Path.Combine(runDir, MetricsFile),
             EvaluateAround: settings.Pipeline.EvalSize > 0 && settings.Pipeline.Stages.Contains("rl"),
             Ledger: LedgerPlan.From(settings.Persistence, runDir, fresh),
             Cluster: settings.Cluster);
+        if (hooks?.AdjustParts is { } adjust) parts = adjust(parts);
 
         Log.Information("Run {RunDir}: task {Task}, stages {Stages}, loss {Loss}, η = {MaxStaleness}, {Generators} generator(s), learner on {Device}",
             runDir, task.Name, string.Join("+", settings.Pipeline.Stages), settings.Algorithm.Loss, settings.Pipeline.MaxStaleness,
