@@ -20,6 +20,7 @@ public static class CliApp
                      TrainCommand.Build(output, error),
                      NodeCommand.Build(output),
                      EvalCommand.Build(output),
+                     LedgerCommand.Build(output),
                      PlotCommand.Build(output),
                      BenchCommand.Build(output),
                      LossCheckCommand.Build(output, error),
@@ -62,6 +63,13 @@ public static class CliApp
             await error.WriteLineAsync("actorrl: cancelled");
             return ExitCodes.RuntimeFailure;
         }
+        catch (Exception e) when (Cause<Engine.Pipeline.CheckpointUnavailableException>(e) is { } refused)
+        {
+            // An expected, explained failure: the message says what to do; a stack trace would only bury it.
+            Serilog.Log.Error("Cannot resume: {Reason}", refused.Message);
+            await error.WriteLineAsync($"actorrl: cannot resume: {refused.Message}");
+            return ExitCodes.RuntimeFailure;
+        }
         catch (Exception e)
         {
             Serilog.Log.Error(e, "Command failed");
@@ -72,6 +80,13 @@ public static class CliApp
         {
             await Serilog.Log.CloseAndFlushAsync();
         }
+    }
+
+    private static T? Cause<T>(Exception e) where T : Exception
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is T match) return match;
+        return null;
     }
 }
 

@@ -3,7 +3,7 @@ using ActorRL.Engine.Benchmarks;
 
 namespace ActorRL.Cli.Commands;
 
-/// <summary><c>actorrl bench pipeline|cluster</c>: benchmarks that print side-by-side ratios in one run.</summary>
+/// <summary><c>actorrl bench pipeline|real|cluster</c>: benchmarks that print side-by-side ratios in one run.</summary>
 public static class BenchCommand
 {
     public static Command Build(TextWriter output)
@@ -36,6 +36,7 @@ public static class BenchCommand
             return ExitCodes.Ok;
         });
         bench.Add(cluster);
+        bench.Add(BenchRealCommand.Build(output));
         return bench;
     }
 }

@@ -11,7 +11,7 @@ public static class EvalCommand
 {
     public static Command Build(TextWriter output)
     {
-        var target = new Argument<string>("RUN_DIR|CHECKPOINT") { Description = "A run directory (uses its config.conf and checkpoints/final) or a checkpoint directory inside one" };
+        var target = new Argument<string>("RUN_DIR|CHECKPOINT") { Description = "A run directory (uses its config.conf and checkpoints/final, or the newest checkpoints/step-* of an unfinished run) or a checkpoint directory inside one" };
         var k = new Option<int>("--k", "-k") { Description = "Responses sampled per prompt for avg@k and pass@k", DefaultValueFactory = _ => 8 };
         var prompts = new Option<int?>("--prompts") { Description = "Held-out prompts to use (default: actorrl.pipeline.eval-size)" };
         var set = new Option<string[]>("--set", "-s") { Description = "Override a key of the run's configuration (e.g. generation.temperature)", Arity = ArgumentArity.ZeroOrMore };
@@ -41,8 +41,12 @@ public static class EvalCommand
         if (File.Exists(Path.Combine(path, "config.conf")))
         {
             var final = Path.Combine(path, TrainingJob.FinalCheckpoint);
-            if (!Directory.Exists(final)) throw new UsageException($"{path} has no {TrainingJob.FinalCheckpoint} (did the run finish?)");
-            return (path, final);
+            if (Directory.Exists(final)) return (path, final);
+            // A run still going (or interrupted): its newest step checkpoint.
+            var steps = Path.Combine(path, Engine.Persistence.LedgerPlan.CheckpointsFolder);
+            var newest = Directory.Exists(steps) ? Directory.GetDirectories(steps, "step-*").Order(StringComparer.Ordinal).LastOrDefault() : null;
+            if (newest is null) throw new UsageException($"{path} has no checkpoint yet ({TrainingJob.FinalCheckpoint} or checkpoints/step-*)");
+            return (path, newest);
         }
         // A checkpoint directory: its run directory is the nearest ancestor with config.conf.
         for (var dir = Directory.GetParent(Path.GetFullPath(path)); dir is not null; dir = dir.Parent)

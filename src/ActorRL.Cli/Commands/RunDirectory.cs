@@ -1,23 +1,22 @@
 namespace ActorRL.Cli.Commands;
 
 /// <summary>
-/// Guards a run directory: a directory that holds a previous run is never overwritten silently. Resuming such a
-/// run lands with checkpoint recovery; until then the user chooses another directory or <c>--fresh</c>.
+/// Prepares a run directory. One that holds a previous run is resumed from its ledger (the learner replays it and
+/// continues from the newest intact checkpoint); <c>--fresh</c> deletes it first, after asking on a terminal.
 /// </summary>
 public static class RunDirectory
 {
-    private static readonly string[] StateMarkers = { "metrics.jsonl", "summary.json", "checkpoints" };
+    private static readonly string[] StateMarkers = { "metrics.jsonl", "summary.json", "checkpoints", "ledger.db" };
 
     public static bool HoldsARun(string directory) =>
         StateMarkers.Any(m => File.Exists(Path.Combine(directory, m)) || Directory.Exists(Path.Combine(directory, m)));
 
-    public static void Prepare(string directory, bool fresh, bool yes, TextWriter error)
+    /// <returns>True when a previous run is there to be resumed.</returns>
+    public static bool Prepare(string directory, bool fresh, bool yes, TextWriter error)
     {
-        if (HoldsARun(directory))
+        var previous = HoldsARun(directory);
+        if (previous && fresh)
         {
-            if (!fresh)
-                throw new UsageException(
-                    $"{directory} holds a previous run. Start over with --fresh (add --yes when not on a terminal), or pick another directory with --set actorrl.run.dir=DIR.");
             if (!yes)
             {
                 if (Console.IsInputRedirected)
@@ -28,7 +27,9 @@ public static class RunDirectory
                     throw new UsageException("not confirmed; nothing was deleted.");
             }
             Directory.Delete(directory, recursive: true);
+            previous = false;
         }
         Directory.CreateDirectory(directory);
+        return previous;
     }
 }

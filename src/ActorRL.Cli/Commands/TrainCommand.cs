@@ -14,11 +14,12 @@ public static class TrainCommand
     public static Command Build(TextWriter output, TextWriter error)
     {
         var options = new PipelineOptions();
-        var fresh = new Option<bool>("--fresh") { Description = "Delete the run directory's previous state and start over (asks first on a terminal)" };
+        var fresh = new Option<bool>("--fresh") { Description = "Delete the run directory's previous state (and its ledger) and start over instead of resuming (asks first on a terminal)" };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask before deleting with --fresh" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate the pipeline and print the plan, then exit" };
         var command = new Command("train",
-            $"Run a pipeline: warm start and/or RL, as its stages say. With no file: {DefaultPipeline} (the built-in arithmetic task, GRPO)");
+            $"Run a pipeline: warm start and/or RL, as its stages say. With no file: {DefaultPipeline} (the built-in arithmetic task, GRPO). " +
+            "A run directory that already holds a run is resumed from its last intact checkpoint (see docs/recovery.md)");
         options.AddTo(command);
         command.Add(fresh);
         command.Add(yes);
@@ -35,10 +36,17 @@ public static class TrainCommand
                 output.WriteLine(RunPlan.Describe(settings));
                 return ExitCodes.Ok;
             }
-            RunDirectory.Prepare(settings.Run.Directory, parse.GetValue(fresh), parse.GetValue(yes), error);
-            File.WriteAllText(Path.Combine(settings.Run.Directory, "config.conf"), config.Render());
+            var resuming = RunDirectory.Prepare(settings.Run.Directory, parse.GetValue(fresh), parse.GetValue(yes), error);
+            var configFile = Path.Combine(settings.Run.Directory, "config.conf");
+            if (resuming)
+            {
+                error.WriteLine($"Resuming the run in {settings.Run.Directory} from its ledger (--fresh starts over).");
+                if (File.Exists(configFile)) ConfigChanges.Report(File.ReadAllText(configFile), config.Render(), error);
+            }
+            File.WriteAllText(configFile, config.Render());
             var levels = LoggingSetup.Configure(settings.Logging, settings.Run.Directory, parse.GetValue(options.Verbose));
-            var summary = await TrainingJob.RunAsync(settings, config.Render("akka"), TrainingProgress.Observe(settings, levels), cancellation);
+            var summary = await TrainingJob.RunAsync(settings, config.Render("akka"), TrainingProgress.Observe(settings, levels), cancellation,
+                fresh: parse.GetValue(fresh));
             output.WriteLine();
             output.WriteLine(RunPlan.DescribeSummary(summary, settings.Run.Directory));
             return ExitCodes.Ok;

@@ -25,6 +25,7 @@ public sealed record ActorRLSettings(
     LearnerSettings Learner,
     TaskSettings Task,
     VerifierSettings Verifier,
+    ActorRL.Engine.Persistence.PersistenceSettings Persistence,
     ClusterSettings Cluster)
 {
     public static ActorRLSettings FromConfig(PipelineConfig config)
@@ -41,6 +42,7 @@ public sealed record ActorRLSettings(
             LearnerSettings.FromConfig(root.Section("learner")),
             TaskSettings.FromConfig(root.Section("task")),
             VerifierSettings.FromConfig(root.Section("verifier")),
+            ActorRL.Engine.Persistence.PersistenceSettings.FromConfig(root.Section("persistence")),
             ClusterSettings.FromConfig(root.Section("cluster")));
         if (settings.Pipeline.Generators == 0 && !settings.Cluster.Enabled)
             throw root.Section("pipeline").Fail("generators", "0 local generators needs cluster mode (include cluster.conf); on one node use at least 1");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Akka.Actor;
 using ActorRL.Engine.Configuration;
+using ActorRL.Engine.Persistence;
 using ActorRL.Engine.Pipeline;
 using ActorRL.Engine.Training;
 using ActorRL.Model;
@@ -25,8 +26,11 @@ public static class TrainingJob
 
     /// <param name="akkaHocon">The effective <c>akka</c> section (rendered by PipelineConfig).</param>
     /// <param name="observe">Live view / tests: called with the running system and the run's root actor.</param>
+    /// <param name="fresh">Start over: delete the ledger's events first (a SQLite ledger goes with the run directory anyway).</param>
+    /// <param name="hooks">Benchmarks: start from given weights, instrument the parts (see <see cref="TrainingJobHooks"/>).</param>
     public static async Task<RunSummary> RunAsync(ActorRLSettings settings, string akkaHocon,
-        Func<ActorSystem, IActorRef, CancellationToken, Task>? observe = null, CancellationToken cancellation = default)
+        Func<ActorSystem, IActorRef, CancellationToken, Task>? observe = null, CancellationToken cancellation = default, bool fresh = false,
+        TrainingJobHooks? hooks = null)
     {
         var runDir = settings.Run.Directory;
         Directory.CreateDirectory(runDir);
@@ -59,19 +63,22 @@ public static class TrainingJob
             {
                 var policy = PolicyFactory.Create(settings.Model, tokenizer, seed, learnerDevice);
                 var reference = settings.Algorithm.Kl.Enabled && settings.Algorithm.Kl.Reference == "initial" ? policy.CreateReplica() : null;
-                return new CheckpointingTrainer(
-                    new PolicyTrainer(policy, reference, trainerSettings, task, (gold, response) => verifier.Verify(gold, response).Verdict?.Correct == true, encoding),
-                    Path.Combine(runDir, FinalCheckpoint));
+                var trainer = new PolicyTrainer(policy, reference, trainerSettings, task, (gold, response) => verifier.Verify(gold, response).Verdict?.Correct == true, encoding);
+                hooks?.PrepareLearner?.Invoke(trainer);
+                return new CheckpointingTrainer(trainer, Path.Combine(runDir, FinalCheckpoint));
             },
             rewards,
             Path.Combine(runDir, MetricsFile),
             EvaluateAround: settings.Pipeline.EvalSize > 0 && settings.Pipeline.Stages.Contains("rl"),
+            Ledger: LedgerPlan.From(settings.Persistence, runDir, fresh),
             Cluster: settings.Cluster);
+        if (hooks?.AdjustParts is { } adjust) parts = adjust(parts);
 
         Log.Information("Run {RunDir}: task {Task}, stages {Stages}, loss {Loss}, η = {MaxStaleness}, {Generators} generator(s), learner on {Device}",
             runDir, task.Name, string.Join("+", settings.Pipeline.Stages), settings.Algorithm.Loss, settings.Pipeline.MaxStaleness,
             settings.Pipeline.Generators, learnerDevice.type);
-        var akka = ActorSystemConfig.Build(akkaHocon, AkkaLogLevel(settings.Logging.Level));
+        var akka = ActorSystemConfig.Build(akkaHocon, AkkaLogLevel(settings.Logging.Level))
+            .WithFallback(LedgerConfig.Build(settings.Persistence, runDir));
         if (settings.Cluster.Enabled) settings.Cluster.CheckFitsFrame(akka);
         var summary = await PipelineRun.ExecuteAsync(parts, akka, "actorrl", observe, cancellation);
         await File.WriteAllTextAsync(Path.Combine(runDir, SummaryFile), SummaryJson(summary), cancellation);
@@ -106,8 +113,11 @@ public static class TrainingJob
     };
 
     /// <summary>Saves the policy and optimizer when the learner is disposed at the end of a run.</summary>
-    private sealed class CheckpointingTrainer(PolicyTrainer inner, string directory) : IPolicyTrainer
+    private sealed class CheckpointingTrainer(PolicyTrainer inner, string directory) : IPolicyTrainer, ITrainerCheckpoints
     {
+        public IReadOnlyList<CommittedFile> SaveCheckpoint(string checkpoint, int rlStep) => inner.SaveCheckpoint(checkpoint, rlStep);
+        public void LoadCheckpoint(string checkpoint, int rlStep) => inner.LoadCheckpoint(checkpoint, rlStep);
+
         public long Version => inner.Version;
         public IReadOnlyDictionary<string, double> WarmStartStep(int step) => inner.WarmStartStep(step);
         public IReadOnlyDictionary<string, double> Train(IReadOnlyList<Core.Rollouts.RolloutGroup> batch) => inner.Train(batch);

@@ -9,6 +9,13 @@ public sealed record GetLatestMetrics
     public static readonly GetLatestMetrics Instance = new();
 }
 
+/// <summary>
+/// Learner → recorder, before its first record of a resumed (or restarted) run: drop what a crashed attempt wrote
+/// after the checkpoint being resumed from, so metrics.jsonl has each step once. <paramref name="KeepUpToStep"/>
+/// null drops everything (nothing was committed).
+/// </summary>
+public sealed record TruncateMetrics(int? KeepUpToStep);
+
 /// <summary>The latest record of each kind (sft, rl, eval), and the stage we are in.</summary>
 public sealed record LatestMetrics(IReadOnlyDictionary<string, MetricsRecord> ByKind);
 
@@ -18,16 +25,19 @@ public sealed record LatestMetrics(IReadOnlyDictionary<string, MetricsRecord> By
 /// </summary>
 public sealed class MetricsRecorder : ReceiveActor
 {
-    private readonly StreamWriter? _writer;
+    private readonly string? _path;
+    private StreamWriter? _writer;
     private readonly Dictionary<string, MetricsRecord> _latest = new();
 
     public MetricsRecorder(string? metricsPath)
     {
+        _path = metricsPath;
         if (metricsPath is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(metricsPath))!);
-            _writer = new StreamWriter(metricsPath, append: true) { AutoFlush = true };
+            _writer = Open(metricsPath);
         }
+        Receive<TruncateMetrics>(Truncate);
         Receive<MetricsRecord>(r =>
         {
             _latest[r.Kind] = r;
@@ -37,6 +47,35 @@ public sealed class MetricsRecorder : ReceiveActor
     }
 
     protected override void PostStop() => _writer?.Dispose();
+
+    private static StreamWriter Open(string path) => new(path, append: true) { AutoFlush = true };
+
+    private void Truncate(TruncateMetrics truncate)
+    {
+        if (_path is null || _writer is null) return;
+        _writer.Dispose();
+        var kept = File.ReadLines(_path).Where(line => Keeps(line, truncate.KeepUpToStep)).ToList();
+        var temporary = _path + ".tmp";
+        File.WriteAllLines(temporary, kept);
+        File.Move(temporary, _path, overwrite: true);
+        _writer = Open(_path);
+    }
+
+    /// <summary>Warm-start records survive any resume (the warm start is committed with the first checkpoint).</summary>
+    private static bool Keeps(string line, int? keepUpToStep)
+    {
+        if (keepUpToStep is not { } last) return false;
+        try
+        {
+            using var json = JsonDocument.Parse(line);
+            var kind = json.RootElement.GetProperty("kind").GetString();
+            return kind == "sft" || json.RootElement.GetProperty("step").GetInt32() <= last;
+        }
+        catch (JsonException)
+        {
+            return false; // a line torn by the crash
+        }
+    }
 
     public static string ToJson(MetricsRecord r)
     {

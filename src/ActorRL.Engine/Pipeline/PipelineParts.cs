@@ -18,4 +18,5 @@ public sealed record PipelineParts(
     IRewardFunction Rewards,
     string? MetricsPath,
     bool EvaluateAround = true,
+    Persistence.LedgerPlan? Ledger = null,
     Cluster.ClusterSettings? Cluster = null);

@@ -30,8 +30,21 @@ public sealed record GeneratorReset(IActorRef Generator, string Reason);
 /// <summary>Learner → coordinator: send me <paramref name="Groups"/> admissible groups for <paramref name="LearnerVersion"/>.</summary>
 public sealed record RequestBatch(long LearnerVersion, int Groups);
 
-/// <summary>Coordinator → learner.</summary>
-public sealed record BatchReady(IReadOnlyList<RolloutGroup> Groups);
+/// <summary>Coordinator → learner: the batch, and where the prompt stream stood when it was served.</summary>
+public sealed record BatchReady(IReadOnlyList<RolloutGroup> Groups, PromptPosition Position);
+
+/// <summary>
+/// Where the prompt stream stands: the next fresh prompt, and the positions of prompts drawn but not yet consumed
+/// (generating, verifying, buffered or waiting to be generated again). A checkpoint records this so a resume
+/// regenerates exactly those and then goes on from <see cref="Cursor"/>: no prompt skipped, none trained twice.
+/// </summary>
+public sealed record PromptPosition(string Cursor, IReadOnlyList<string> Outstanding, long GroupsConsumed);
+
+/// <summary>
+/// Learner → coordinator: start handing out prompts, at learner version <paramref name="Version"/>, from
+/// <paramref name="Position"/> (regenerating its outstanding prompts first). Nothing is generated before this.
+/// </summary>
+public sealed record StartGenerating(long Version, PromptPosition Position);
 
 /// <summary>Learner → everyone (event stream): new policy weights. Generators adopt them between decoding steps.</summary>
 public sealed record WeightsPublished(long Version, PolicySnapshot? Weights);

@@ -28,7 +28,8 @@ public sealed class RolloutCoordinator : ReceiveActor
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PipelineSettings _pipeline;
-    private readonly PromptStream _prompts;
+    private readonly IVerifiableTask _task;
+    private PromptStream? _prompts;
     private readonly IActorRef _verifiers;
     private readonly IActorRef _weights;
     private readonly long _groupsWanted;
@@ -53,11 +54,11 @@ public sealed class RolloutCoordinator : ReceiveActor
     private int _maxStaleness;
 
     /// <param name="groupsWanted">Groups the learner will consume in total; no prompt is started beyond that.</param>
-    public RolloutCoordinator(PipelineSettings pipeline, bool dynamicSampling, PromptStream prompts, IActorRef verifiers, IActorRef weights, long groupsWanted)
+    public RolloutCoordinator(PipelineSettings pipeline, bool dynamicSampling, IVerifiableTask task, IActorRef verifiers, IActorRef weights, long groupsWanted)
     {
         _weights = weights;
         _pipeline = pipeline;
-        _prompts = prompts;
+        _task = task;
         _verifiers = verifiers;
         _groupsWanted = groupsWanted;
         _buffer = new RolloutBuffer(pipeline.MaxStaleness, dynamicSampling);
@@ -74,11 +75,9 @@ public sealed class RolloutCoordinator : ReceiveActor
             ServeLearner();
         });
         Receive<WeightsPublished>(w => AdvanceVersion(w.Version));
+        Receive<StartGenerating>(OnStart);
         Receive<GetCoordinatorStats>(_ => Sender.Tell(Stats()));
     }
-
-    /// <summary>Where the next fresh prompt will be drawn from (persisted by the learner for exact resume).</summary>
-    public PromptCursor Cursor => _prompts.Position;
 
     protected override void PreStart() => _weights.Tell(new SubscribeWeights(Self));
 
@@ -89,6 +88,31 @@ public sealed class RolloutCoordinator : ReceiveActor
 
     /// <summary>Groups that could still be consumed if everything open now is used.</summary>
     private long StillNeeded => _groupsWanted - _consumed - _tickets.Count - _buffer.Count;
+
+    private void OnStart(StartGenerating start)
+    {
+        if (_prompts is not null)
+        {
+            _log.Warning("Ignoring a second StartGenerating");
+            return;
+        }
+        _prompts = new PromptStream(_task, PromptCursor.Parse(start.Position.Cursor));
+        foreach (var position in start.Position.Outstanding) _requeued.Enqueue(_task.PromptAt(PromptCursor.Parse(position)));
+        _consumed = start.Position.GroupsConsumed;
+        if (start.Position.Outstanding.Count > 0)
+            _log.Info("Starting at prompt {Cursor}; first regenerating {Count} prompts in flight at the checkpoint", start.Position.Cursor, start.Position.Outstanding.Count);
+        _learnerVersion = Math.Max(_learnerVersion, start.Version);
+        HandOutWork();
+    }
+
+    /// <summary>Where the prompt stream stands now (see <see cref="PromptPosition"/>).</summary>
+    private PromptPosition Position() => new(
+        _prompts!.Position.ToString(),
+        _requeued.Select(p => p.Position.ToString())
+            .Concat(_tickets.Values.Select(t => t.Item.Prompt.Position.ToString()))
+            .Concat(_bufferedPrompts.Values.Select(p => p.Position.ToString()))
+            .ToList(),
+        _consumed);
 
     private void AdvanceVersion(long version)
     {
@@ -108,6 +132,7 @@ public sealed class RolloutCoordinator : ReceiveActor
 
     private void HandOutWork()
     {
+        if (_prompts is null) return;
         while (_waitingGenerators.Count > 0)
         {
             var room = Math.Min(_pipeline.AdmissionCapacity - Open, StillNeeded);
@@ -191,7 +216,7 @@ public sealed class RolloutCoordinator : ReceiveActor
         _consumed += batch.Count;
         _inTraining = batch.Count;
         _waitingLearner = null;
-        waiting.Learner.Tell(new BatchReady(batch));
+        waiting.Learner.Tell(new BatchReady(batch, Position()));
         HandOutWork();
     }
 
@@ -240,7 +265,7 @@ public sealed class RolloutCoordinator : ReceiveActor
         _tokens,
         _maxStaleness,
         _waitingGenerators.Count,
-        _prompts.Position.ToString(),
+        _prompts?.Position.ToString() ?? "not started",
         _generatorBusySeconds,
         new Dictionary<string, long>(_consumedByNode));
 }

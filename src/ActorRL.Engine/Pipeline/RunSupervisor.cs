@@ -53,17 +53,24 @@ public sealed class RunSupervisor : ReceiveActor
         public static readonly GetParts Instance = new();
     }
 
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
+    // Akka's own failure logging is off: this decider logs every failure once, with the stack trace where it helps.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, -1, e =>
     {
+        if (Sender.Equals(_learner) && e is CheckpointUnavailableException)
+        {
+            _log.Error("The learner cannot resume: {Reason}", e.Message);
+            _completion.TrySetException(e);
+            return Directive.Stop;
+        }
         if (Sender.Equals(_learner))
         {
             _log.Error(e, "The learner failed; the run cannot go on");
             _completion.TrySetException(new InvalidOperationException($"the learner failed: {e.Message}", e));
             return Directive.Stop;
         }
-        _log.Warning("{Actor} failed ({Error}); restarting it", Sender.Path.Name, e.Message);
+        _log.Warning(e, "{Actor} failed ({Error}); restarting it", Sender.Path.Name, e.Message);
         return Directive.Restart;
-    });
+    }, loggingEnabled: false);
 
     protected override void PreStart()
     {
@@ -76,12 +83,13 @@ public sealed class RunSupervisor : ReceiveActor
             Props.Create(() => new VerifierActor(rewards)).WithRouter(new SmallestMailboxPool(pipeline.Verifiers)).WithDispatcher(VerifierDispatcher),
             "verifiers");
         var groupsWanted = (long)pipeline.RlSteps * pipeline.GroupsPerStep;
-        var prompts = new PromptStream(_parts.Task, _parts.StartCursor);
+        var task = _parts.Task;
         _coordinator = Context.ActorOf(
-            Props.Create(() => new RolloutCoordinator(pipeline, _parts.DynamicSampling, prompts, verifiers, weights, groupsWanted)),
+            Props.Create(() => new RolloutCoordinator(pipeline, _parts.DynamicSampling, task, verifiers, weights, groupsWanted)),
             "coordinator");
         if (_parts.Cluster is { Enabled: true } cluster) Cluster.LearnerNode.Start(Context, weights, metrics, cluster);
-        var plan = new LearnerPlan(_parts.WarmStartSteps, pipeline.RlSteps, pipeline.GroupsPerStep, pipeline.EvalEvery, _parts.EvaluateAround);
+        var plan = new LearnerPlan(_parts.WarmStartSteps, pipeline.RlSteps, pipeline.GroupsPerStep, pipeline.EvalEvery, _parts.EvaluateAround,
+            _parts.StartCursor, _parts.Ledger);
         var trainer = _parts.Trainer;
         var coordinator = _coordinator;
         _learner = Context.ActorOf(

@@ -97,7 +97,7 @@ public sealed class SyntheticRolloutBackend(SyntheticWorkload workload, int seed
 }
 
 /// <summary>Trains by sleeping; the version advances by one per step, as a real learner's does.</summary>
-public sealed class SyntheticTrainer(SyntheticWorkload workload) : IPolicyTrainer
+public sealed class SyntheticTrainer(SyntheticWorkload workload) : IPolicyTrainer, Persistence.ITrainerCheckpoints
 {
     public long Version { get; private set; }
 
@@ -113,6 +113,24 @@ public sealed class SyntheticTrainer(SyntheticWorkload workload) : IPolicyTraine
     public IReadOnlyDictionary<string, double> Evaluate() => new Dictionary<string, double>();
 
     public PolicySnapshot Snapshot() => new(Version, Array.Empty<NamedArray>());
+
+    /// <summary>The synthetic learner's whole state is its version: one small file, hashed like a real checkpoint.</summary>
+    public IReadOnlyList<Persistence.CommittedFile> SaveCheckpoint(string directory, int rlStep)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, "version.txt");
+        var bytes = System.Text.Encoding.UTF8.GetBytes(Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using (var file = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write))
+        {
+            file.Write(bytes);
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(path + ".tmp", path, overwrite: true);
+        return new[] { new Persistence.CommittedFile("version.txt", bytes.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))) };
+    }
+
+    public void LoadCheckpoint(string directory, int rlStep) =>
+        Version = long.Parse(File.ReadAllText(Path.Combine(directory, "version.txt")), System.Globalization.CultureInfo.InvariantCulture);
 
     public void Dispose() { }
 }

@@ -11,7 +11,6 @@ namespace ActorRL.Engine.Training;
 /// </summary>
 public sealed class PolicyRolloutBackend(IPolicy policy, PromptEncoding encoding, int groupSize, Pipeline.GenerationSettings generation, long seed) : IRolloutBackend
 {
-    private long _batches;
 
     public long Version => _loaded ? policy.Version : -1;
 
@@ -29,11 +28,24 @@ public sealed class PolicyRolloutBackend(IPolicy policy, PromptEncoding encoding
         var prompts = items.Select(i => encoding.Prompt(i.Prompt.Text)).ToList();
         var request = new SamplingRequest(prompts, groupSize, generation.Temperature, generation.TopP, generation.MaxNewTokens,
             StopStrings: generation.StopStrings.Count > 0 ? generation.StopStrings : null,
-            Seed: unchecked(seed * 1_000_003 + _batches++));
+            Seed: SamplingSeed(seed, items));
         return new Generation(policy.BeginSampling(request), items, prompts, policy.Version, generatorName, generation.MaxNewTokens);
     }
 
     public void Dispose() => policy.Dispose();
+
+    /// <summary>
+    /// The seed depends on the prompts (their ids are unique per draw) and not on this generator's history, so a
+    /// run resumed from a checkpoint samples exactly what an uninterrupted run samples for the same prompts.
+    /// </summary>
+    public static long SamplingSeed(long seed, IReadOnlyList<WorkItem> items)
+    {
+        var hash = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL);
+        foreach (var item in items)
+            foreach (var c in item.Prompt.Id)
+                hash = unchecked((hash ^ c) * 0x100000001B3UL);
+        return (long)(hash >> 1);
+    }
 
     private sealed class Generation(ISamplingSession session, IReadOnlyList<WorkItem> items,
         IReadOnlyList<IReadOnlyList<int>> prompts, long startVersion, string generatorName, int maxNewTokens) : IGroupGeneration

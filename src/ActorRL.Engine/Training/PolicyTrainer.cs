@@ -1,6 +1,8 @@
 using ActorRL.Core.Algorithms;
 using ActorRL.Core.Rollouts;
+using ActorRL.Engine.Persistence;
 using ActorRL.Engine.Pipeline;
+using ActorRL.Model.Checkpoints;
 using ActorRL.Model.Policies;
 using ActorRL.Model.Settings;
 using ActorRL.Model.Training;
@@ -23,7 +25,7 @@ public sealed record TrainerSettings(
 /// score → policy loss → backward → clip → AdamW — and greedy evaluation on the held-out split.
 /// Every step runs inside a dispose scope; only the policy's parameters and the optimizer state persist.
 /// </summary>
-public sealed class PolicyTrainer : IPolicyTrainer
+public sealed class PolicyTrainer : IPolicyTrainer, ITrainerCheckpoints
 {
     private readonly IPolicy _policy;
     private readonly IPolicy? _reference;
@@ -225,6 +227,19 @@ public sealed class PolicyTrainer : IPolicyTrainer
     }
 
     public PolicySnapshot Snapshot() => SnapshotConversion.Export(_policy, Version);
+
+    /// <summary>Weights (with the version), AdamW moments and step. The LR schedule's position follows from the step.</summary>
+    public IReadOnlyList<CommittedFile> SaveCheckpoint(string directory, int rlStep) =>
+        Checkpoint.Save(directory, _policy, _optimizer,
+                metadata: new Dictionary<string, string> { ["actorrl.rl-step"] = rlStep.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            .Select(f => new CommittedFile(Path.GetFileName(f.Path), f.Bytes, f.Sha256))
+            .ToList();
+
+    public void LoadCheckpoint(string directory, int rlStep)
+    {
+        Checkpoint.Load(directory, _policy, _optimizer);
+        _rlUpdates = (long)rlStep * _settings.Pipeline.PpoEpochs * _settings.Pipeline.MiniBatches;
+    }
 
     public void Dispose()
     {

@@ -13,19 +13,7 @@ public sealed class TrainingJobTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private ActorRLSettings Settings(string name, int maxStaleness, string extra = "") =>
-        ActorRLSettings.FromConfig(PipelineConfig.FromText($$"""
-            actorrl {
-              run { dir = "{{Path.Combine(_root, name).Replace("\\", "/")}}", seed = 5 }
-              logging.file = false
-              model { d-model = 32, n-layers = 1, n-heads = 2, max-seq-len = 64 }
-              task { eval-size = 20, arithmetic { digits-max = 2, demo-style = step } }
-              warm-start { steps = 4, batch-size = 8 }
-              pipeline { max-staleness = {{maxStaleness}}, groups-per-step = 4, group-size = 4, rl-steps = 4,
-                         prompts-per-generation = 2, generators = 1, eval-size = 10 }
-              generation.max-new-tokens = 24
-              {{extra}}
-            }
-            """));
+        TinyJob.Settings(Path.Combine(_root, name), maxStaleness, extra: extra);
 
     private static List<JsonElement> Metrics(ActorRLSettings s, string kind) =>
         File.ReadLines(Path.Combine(s.Run.Directory, TrainingJob.MetricsFile))

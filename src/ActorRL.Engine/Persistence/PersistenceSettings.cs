@@ -1,0 +1,47 @@
+using ActorRL.Core.Configuration;
+
+namespace ActorRL.Engine.Persistence;
+
+/// <summary>
+/// <c>actorrl.persistence</c>: where the learner's ledger lives and how checkpoints are kept.
+/// <see cref="ConnectionString"/> is null for SQLite when the file in the run directory is meant.
+/// </summary>
+public sealed record PersistenceSettings(
+    string Provider,
+    string? ConnectionString,
+    string? PersistenceId,
+    int CheckpointEvery,
+    int KeepLast,
+    int SnapshotEvery,
+    TimeSpan RetryMinBackoff,
+    TimeSpan RetryMaxBackoff)
+{
+    public static readonly string[] Providers = { "sqlite", "postgres" };
+
+    /// <summary>The SQLite file used when no connection string is configured.</summary>
+    public const string LedgerFile = "ledger.db";
+
+    public static PersistenceSettings FromConfig(SettingsReader r)
+    {
+        var provider = r.GetEnum("provider", Providers);
+        var connection = r.GetStringOrNull("connection-string");
+        if (string.IsNullOrWhiteSpace(connection)) connection = null;
+        if (provider == "postgres" && connection is null)
+            throw r.Fail("connection-string", "must be set for provider = postgres (e.g. \"Host=127.0.0.1;Port=5432;Username=...;Password=...;Database=...\")");
+        var id = r.GetStringOrNull("persistence-id");
+        var min = r.GetDuration("retry-min-backoff");
+        var max = r.GetDuration("retry-max-backoff");
+        if (min <= TimeSpan.Zero) throw r.Fail("retry-min-backoff", "must be > 0");
+        if (max < min) throw r.Fail("retry-max-backoff", $"must be ≥ retry-min-backoff ({min.TotalSeconds:0.###} s)");
+        return new PersistenceSettings(provider, connection, string.IsNullOrWhiteSpace(id) ? null : id,
+            r.GetInt("checkpoint-every", 1), r.GetInt("keep-last", 1), r.GetInt("snapshot-every", 1), min, max);
+    }
+
+    /// <summary>The learner's persistence id: configured, or derived from the run directory's name.</summary>
+    public string PersistenceIdFor(string runDirectory) =>
+        PersistenceId ?? "learner-" + Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory)));
+
+    /// <summary>The connection string Akka.Persistence.Sql gets (SQLite: the ledger file in the run directory).</summary>
+    public string ConnectionFor(string runDirectory) =>
+        ConnectionString ?? $"Data Source={Path.Combine(Path.GetFullPath(runDirectory), LedgerFile)}";
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using ActorRL.Core.Configuration;
+using ActorRL.Engine.Configuration;
+using ActorRL.Tests.Shared;
+
+namespace ActorRL.Cli.Tests.Recovery;
+
+/// <summary>
+/// <c>actorrl train</c> in a child process (the built actorrl.dll beside the tests), so it can be killed with
+/// SIGKILL like a crashed node: no finalizers, no flush, nothing but what was already on disk survives.
+/// </summary>
+internal sealed class ChildRun
+{
+    private readonly string _pipelineFile;
+
+    public ChildRun(string root, string name, int maxStaleness, int rlSteps, int checkpointEvery)
+    {
+        RunDirectory = Path.Combine(root, name);
+        _pipelineFile = Path.Combine(root, name + ".conf");
+        File.WriteAllText(_pipelineFile, TinyJobConfig.Hocon(RunDirectory, maxStaleness, rlSteps,
+            $"logging.level = information\npersistence {{ checkpoint-every = {checkpointEvery}, keep-last = 3 }}"));
+        Settings = ActorRLSettings.FromConfig(PipelineConfig.Load(new[] { _pipelineFile }, Array.Empty<string>()));
+    }
+
+    public string RunDirectory { get; }
+
+    public ActorRLSettings Settings { get; }
+
+    public string Metrics => Path.Combine(RunDirectory, "metrics.jsonl");
+
+    /// <summary>Starts <c>actorrl train</c>; <paramref name="crashAt"/> sets ACTORRL_CRASH_AT (e.g. "step:3").</summary>
+    public Process Start(string? crashAt = null)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "actorrl.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var arg in new[] { dll, "train", _pipelineFile }) info.ArgumentList.Add(arg);
+        info.Environment["ACTORRL_CRASH_AT"] = crashAt ?? "";
+        info.Environment.Remove("CI"); // the child is a user's run, not a test run
+        return Process.Start(info)!;
+    }
+
+    /// <summary>Runs to the end (or to the crash point) and returns the exit code and everything printed.</summary>
+    public async Task<(int Code, string Output)> RunAsync(string? crashAt = null, TimeSpan? timeout = null)
+    {
+        using var process = Start(crashAt);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(limit.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>Exit code of a process killed by SIGKILL, as .NET reports it on Linux.</summary>
+    public const int Killed = 137;
+}
