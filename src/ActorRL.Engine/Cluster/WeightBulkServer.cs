@@ -23,7 +23,10 @@ public sealed class WeightBulkServer : IDisposable
 
     public WeightBulkServer(string host)
     {
-        _listener = new TcpListener(IPAddress.Parse(host == "localhost" ? "127.0.0.1" : host), 0);
+        // The remoting hostname may be a name: bind to what it resolves to (IPv4 first), never to every interface.
+        var address = IPAddress.TryParse(host, out var parsed) ? parsed
+            : Dns.GetHostAddresses(host).OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).First();
+        _listener = new TcpListener(address, 0);
         _listener.Start();
         Host = host;
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
