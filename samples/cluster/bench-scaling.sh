@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Generation throughput with 1, 2, 3 generator processes (one generator each) feeding one learner process, on
-# this machine. The learner's work is kept small (few PPO updates of a small batch, η = 8 so generators never
-# wait for it), so groups/s measures generation. Prints groups/s and tokens/s per case and the speed-up over one.
+# Throughput with 1, 2, 3 generator processes (one generator each) feeding one learner process, on this machine
+# (η = 8, so generators rarely wait for the learner). Prints groups/s and tokens/s per case, the speed-up over one,
+# and the learner's busy and idle seconds per step (idle ≈ 0 means the learner, not generation, is the limit).
 # Usage: samples/cluster/bench-scaling.sh [COUNTS...]   (default: 1 2 3)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +21,7 @@ python3 - "$OUT" "${COUNTS[@]}" <<'PY'
 import json, sys, os
 out, counts = sys.argv[1], sys.argv[2:]
 base = None
-print(f"{'generator processes':>20} {'groups/s':>9} {'tokens/s':>9} {'speed-up':>9}")
+print(f"{'generator processes':>20} {'groups/s':>9} {'tokens/s':>9} {'speed-up':>9} {'learner s/step':>15} {'idle s/step':>12}")
 for n in counts:
     run = os.path.join(out, f"n{n}", "run")
     summary = json.load(open(os.path.join(run, "summary.json")))
@@ -32,5 +32,7 @@ for n in counts:
     tokens = sum(r["groups"] * 8 * r["response_length_mean"] for r in rl[1:])  # group-size 8 (samples/cluster)
     rate = groups / seconds
     base = base or rate
-    print(f"{n:>20} {rate:>9.2f} {tokens / seconds:>9.0f} {rate / base:>8.2f}x")
+    busy = sum(r["learner_step_seconds"] for r in rl[1:]) / len(rl[1:])
+    idle = sum(r["learner_idle_seconds"] for r in rl[1:]) / len(rl[1:])
+    print(f"{n:>20} {rate:>9.2f} {tokens / seconds:>9.0f} {rate / base:>8.2f}x {busy:>15.2f} {idle:>12.2f}")
 PY

@@ -23,14 +23,16 @@ public static class BenchCommand
         var groups = new Option<int>("--groups") { Description = "Rollout groups per throughput case", DefaultValueFactory = _ => 20_000 };
         var megabytes = new Option<int>("--weights-mb") { Description = "Size of the broadcast snapshot in MiB", DefaultValueFactory = _ => 32 };
         var cluster = new Command("cluster", "Remoting costs: rollout groups/s in-process vs between two actor systems; weight broadcast MB/s to 1, 2, 4 nodes vs raw loopback TCP");
+        var repeats = new Option<int>("--repeats") { Description = "Weight transfers timed per case (the median is reported)", DefaultValueFactory = _ => 9 };
         var set = new Option<string[]>("--set", "-s") { Description = "Override a key of hocon/cluster.conf, e.g. --set actorrl.cluster.weight-chunk-bytes=1000000 --set akka.remote.dot-netty.tcp.maximum-frame-size=1100000b", Arity = ArgumentArity.ZeroOrMore };
         cluster.Add(groups);
         cluster.Add(megabytes);
+        cluster.Add(repeats);
         cluster.Add(set);
         cluster.SetAction(async (parse, _) =>
         {
             var hocon = Path.GetDirectoryName(DistributionPaths.Resolve("hocon/cluster.conf"))!;
-            await ClusterBenchmark.RunAsync(output, hocon, parse.GetValue(set) ?? Array.Empty<string>(), parse.GetValue(groups), parse.GetValue(megabytes));
+            await ClusterBenchmark.RunAsync(output, hocon, parse.GetValue(set) ?? Array.Empty<string>(), parse.GetValue(groups), parse.GetValue(megabytes), Math.Max(1, parse.GetValue(repeats)));
             return ExitCodes.Ok;
         });
         bench.Add(cluster);

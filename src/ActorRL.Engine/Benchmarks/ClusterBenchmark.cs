@@ -163,17 +163,18 @@ public static class ClusterBenchmark
         output.WriteLine();
         output.WriteLine($"Weight broadcast of a {megabytes} MiB snapshot (full transfers, median of {repeats}); raw TCP moves the same bytes in");
         output.WriteLine($"{settings.WeightChunkBytes}-byte writes to as many loopback sockets, in the same run:");
-        output.WriteLine($"  {"receivers",9} {"weight sync",14} {"per receiver",14} {"raw TCP",14} {"sync / raw",11}");
+        output.WriteLine($"  {"transport",9} {"receivers",9} {"weight sync",14} {"per receiver",14} {"raw TCP",14} {"sync / raw",11}");
         var snapshots = Enumerable.Range(1, repeats + 1).Select(v => BigSnapshot(v, megabytes)).ToArray();
         var encodedBytes = SnapshotCodec.Encode(snapshots[0]).LongLength;
         var transport = await RemoteBytesPerSecond(nodeConfig, settings.WeightChunkBytes, Math.Max(8L << 20, encodedBytes * 2));
+        foreach (var mode in ClusterSettings.WeightTransports)
         foreach (var receivers in new[] { 1, 2, 4 })
         {
-            var sync = await SyncSeconds(nodeConfig, settings, snapshots, receivers);
+            var sync = await SyncSeconds(nodeConfig, settings with { WeightTransport = mode }, snapshots, receivers);
             var raw = RawTcpSeconds(encodedBytes, settings.WeightChunkBytes, receivers, repeats);
             double Rate(double seconds) => receivers * encodedBytes / seconds / 1e6;
             output.WriteLine(Invariant(
-                $"  {receivers,9} {Rate(sync),9:F0} MB/s {encodedBytes / sync / 1e6,9:F0} MB/s {Rate(raw),9:F0} MB/s {raw / sync,10:P0}"));
+                $"  {mode,9} {receivers,9} {Rate(sync),9:F0} MB/s {encodedBytes / sync / 1e6,9:F0} MB/s {Rate(raw),9:F0} MB/s {raw / sync,10:P0}"));
         }
         output.WriteLine(Invariant($"  Akka.Remote itself, plain byte[] messages of {settings.WeightChunkBytes} bytes, one pair of nodes: {transport / 1e6:F0} MB/s"));
     }

@@ -9,8 +9,13 @@ namespace ActorRL.Engine.Cluster;
 /// <param name="WeightDelta">Send only the tensors changed since the receiver's version.</param>
 /// <param name="NodeGenerators">Generator actors on each generator node.</param>
 /// <param name="JoinTimeout">How long a generator node waits for a learner to appear.</param>
-public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpan WeightSyncTimeout, bool WeightDelta, int NodeGenerators, TimeSpan JoinTimeout)
+/// <param name="WeightTransport"><c>remoting</c> (chunks over Akka.Remote) or <c>tcp</c> (offers over Akka.Remote,
+/// bytes over the learner node's <see cref="WeightBulkServer"/>).</param>
+public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpan WeightSyncTimeout, bool WeightDelta, int NodeGenerators, TimeSpan JoinTimeout,
+    string WeightTransport = "remoting")
 {
+    public static readonly string[] WeightTransports = { "remoting", "tcp" };
+
     public const string FrameSizeKey = "akka.remote.dot-netty.tcp.maximum-frame-size";
 
     /// <summary>Room left in a frame for the envelope around a chunk (recipient and sender paths, manifest, header).</summary>
@@ -24,18 +29,23 @@ public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpa
             r.GetDuration("weight-sync-timeout"),
             r.GetBool("weight-delta"),
             r.GetInt("node-generators", 1, 1024),
-            r.GetDuration("join-timeout"));
+            r.GetDuration("join-timeout"),
+            r.GetEnum("weight-transport", WeightTransports));
         if (settings.WeightSyncTimeout <= TimeSpan.Zero) throw r.Fail("weight-sync-timeout", "must be > 0");
         if (settings.JoinTimeout <= TimeSpan.Zero) throw r.Fail("join-timeout", "must be > 0");
         return settings;
     }
 
     /// <summary>
-    /// The chunk size must fit the remoting frame (an oversized message is dropped with only a log line, so a
+    /// Cluster mode needs the cluster provider (hocon/cluster.conf), and the chunk size must fit the remoting frame (an oversized message is dropped with only a log line, so a
     /// misfit would stall every transfer): checked against the actor system's effective configuration.
     /// </summary>
     public void CheckFitsFrame(Config akka)
     {
+        var provider = akka.GetString("akka.actor.provider", "local");
+        if (provider != "cluster" && !provider.Contains("ClusterActorRefProvider", StringComparison.Ordinal))
+            throw new SettingsException("akka.actor.provider", null, null,
+                $"is \"{provider}\" but actorrl.cluster.enabled = true needs the cluster provider: include \"cluster.conf\" in the pipeline file");
         var frame = akka.GetByteSize(FrameSizeKey, 128000) ?? 128000;
         if (WeightChunkBytes + FrameHeadroom > frame)
             throw new SettingsException("actorrl.cluster.weight-chunk-bytes", null, null,

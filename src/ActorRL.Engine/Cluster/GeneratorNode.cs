@@ -20,6 +20,9 @@ public static class GeneratorNode
         await using var registration = cancellation.Register(() => completion.TrySetCanceled(cancellation));
         var backends = GeneratorBackends.ForSettings(settings, self.Port ?? Environment.ProcessId);
         system.ActorOf(Props.Create(() => new GeneratorNodeSupervisor(settings.Pipeline, settings.Cluster, backends, completion)), "node");
+        // Downed by the split-brain resolver (cut off from the learner, or the learner died): the cluster shuts
+        // this node's actor system down, which also ends the node's run.
+        _ = system.WhenTerminated.ContinueWith(_ => completion.TrySetResult("this node left the cluster (downed or shut down)"), TaskScheduler.Default);
         try
         {
             return await completion.Task;

@@ -18,7 +18,10 @@ public static class SnapshotCodec
     {
         var previous = baseline?.Tensors.ToDictionary(t => t.Name);
         var tensors = previous is null ? snapshot.Tensors : snapshot.Tensors.Where(t => !Unchanged(t, previous)).ToList();
-        var w = new WireWriter((int)Math.Min(int.MaxValue / 2, tensors.Sum(t => (long)t.Data.Length * 4 + t.Name.Length * 3 + 64) + 64));
+        // Exact size up front: the buffer is returned as it is, without a final copy (weights are large).
+        var size = 4 + 8 + 8 + 4 + tensors.Sum(t => 4L + System.Text.Encoding.UTF8.GetByteCount(t.Name) + 4 + 8L * t.Shape.Length + 4 + 4L * t.Data.Length);
+        if (size > Array.MaxLength) throw new InvalidOperationException($"a snapshot of {size} bytes exceeds one transfer's limit ({Array.MaxLength} bytes)");
+        var w = new WireWriter((int)size);
         w.WriteUInt32(Magic);
         w.WriteInt64(snapshot.Version);
         w.WriteInt64(baseline?.Version ?? WeightChunk.Full);

@@ -33,3 +33,9 @@ public sealed record WeightSyncRequest(long HaveVersion, long FailedVersion, str
 
 /// <summary>Receiver → sender: <paramref name="Version"/> arrived complete and verified (metrics, flow control).</summary>
 public sealed record WeightSyncAck(long Version, bool Delta, long Bytes, int Chunks, double Seconds);
+
+/// <summary>
+/// Sender → receiver (weight-transport = tcp): version <paramref name="Version"/> is ready to download from the
+/// learner node's <see cref="WeightBulkServer"/> at <paramref name="Host"/>:<paramref name="Port"/>.
+/// </summary>
+public sealed record WeightsOffer(long Version, long BaseVersion, long TotalBytes, ulong SnapshotHash, string Host, int Port, long TransferId, long Token);

@@ -23,7 +23,10 @@ public sealed class WeightSyncReceiver : ReceiveActor, IWithTimers
         public static readonly Tick Instance = new();
     }
 
+    private sealed record Fetched(WeightsOffer Offer, byte[]? Bytes, string? Problem, double Seconds);
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private WeightsOffer? _fetching;
     private readonly IActorRef _source;
     private readonly IActorRef _hub;
     private readonly ClusterSettings _settings;
@@ -41,6 +44,8 @@ public sealed class WeightSyncReceiver : ReceiveActor, IWithTimers
 
         Receive<WeightChunk>(OnChunk);
         Receive<Tick>(_ => OnTick());
+        Receive<WeightsOffer>(OnOffer);
+        Receive<Fetched>(OnFetched);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -99,6 +104,64 @@ public sealed class WeightSyncReceiver : ReceiveActor, IWithTimers
         var seconds = assembly.Elapsed.TotalSeconds;
         _log.Debug("Weights version {Version}: {Bytes} bytes in {Chunks} chunks, {Seconds:0.000} s", snapshot.Version, assembly.TotalBytes, assembly.Count, seconds);
         _source.Tell(new WeightSyncAck(snapshot.Version, assembly.BaseVersion != WeightChunk.Full, assembly.TotalBytes, assembly.Count, seconds));
+    }
+
+    private void OnOffer(WeightsOffer offer)
+    {
+        if (offer.Version <= HaveVersion || (_fetching is not null && offer.Version <= _fetching.Version)) return;
+        if (offer.TotalBytes < 0 || offer.TotalBytes > WeightAssembly.MaxBytes)
+        {
+            Request(offer.Version, $"offer of version {offer.Version} claims {offer.TotalBytes} bytes");
+            return;
+        }
+        _fetching = offer;
+        _requestedAt = null;
+        var timeout = _settings.WeightSyncTimeout * 3;
+        // The download runs off the actor's thread; its result comes back as a message.
+        Task.Run(async () =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var cancel = new CancellationTokenSource(timeout);
+            try
+            {
+                var bytes = await WeightBulkServer.FetchAsync(offer.Host, offer.Port, offer.TransferId, offer.Token, offer.TotalBytes, cancel.Token);
+                return new Fetched(offer, bytes, null, clock.Elapsed.TotalSeconds);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+            {
+                return new Fetched(offer, null, $"download of version {offer.Version} from {offer.Host}:{offer.Port} failed: {e.Message}", clock.Elapsed.TotalSeconds);
+            }
+        }).PipeTo(Self);
+    }
+
+    private void OnFetched(Fetched fetched)
+    {
+        if (!ReferenceEquals(fetched.Offer, _fetching)) return;
+        _fetching = null;
+        var offer = fetched.Offer;
+        if (fetched.Bytes is null)
+        {
+            Request(offer.Version, fetched.Problem!);
+            return;
+        }
+        if (System.IO.Hashing.XxHash3.HashToUInt64(fetched.Bytes) != offer.SnapshotHash)
+        {
+            Request(offer.Version, $"version {offer.Version} downloaded with the wrong hash");
+            return;
+        }
+        PolicySnapshot snapshot;
+        try
+        {
+            snapshot = SnapshotCodec.Decode(fetched.Bytes, _current);
+        }
+        catch (WireFormatException e)
+        {
+            Request(offer.Version, e.Message);
+            return;
+        }
+        _current = snapshot;
+        _hub.Tell(new WeightsPublished(snapshot.Version, snapshot));
+        _source.Tell(new WeightSyncAck(snapshot.Version, offer.BaseVersion != WeightChunk.Full, offer.TotalBytes, 1, fetched.Seconds));
     }
 
     private void OnTick()

@@ -41,6 +41,8 @@ public sealed class WeightSyncSender : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, Receiver> _receivers = new();
     private readonly Dictionary<long, PolicySnapshot> _kept = new();
     private readonly Dictionary<long, IReadOnlyList<WeightChunk>> _encoded = new();
+    private readonly Dictionary<long, WeightsOffer> _offers = new();
+    private WeightBulkServer? _bulk;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private PolicySnapshot? _latest;
     private long _bytesSent;
@@ -93,9 +95,16 @@ public sealed class WeightSyncSender : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    protected override void PostStop() => _bulk?.Dispose();
+
     protected override void PreStart()
     {
         _hub.Tell(new SubscribeWeights(Self));
+        if (_settings.WeightTransport == "tcp")
+        {
+            _bulk = new WeightBulkServer(Context.System.Settings.Config.GetString("akka.remote.dot-netty.tcp.hostname", "127.0.0.1"));
+            _log.Info("Weights are served over TCP at {Host}:{Port} (weight-transport = tcp)", _bulk.Host, _bulk.Port);
+        }
         Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.WeightSyncTimeout / 2);
     }
 
@@ -104,6 +113,7 @@ public sealed class WeightSyncSender : ReceiveActor, IWithTimers
         if (published.Weights is null || (_latest is not null && published.Version <= _latest.Version)) return;
         _latest = published.Weights;
         _encoded.Clear();
+        _offers.Clear();
         _kept[_latest.Version] = _latest;
         foreach (var receiver in _receivers.Values.Where(r => r.InFlight < 0)) SendLatest(receiver, forceFull: false);
         Prune();
@@ -134,6 +144,22 @@ public sealed class WeightSyncSender : ReceiveActor, IWithTimers
         if (_latest is null || receiver.InFlight >= 0 || receiver.Holds >= _latest.Version) return;
         var baseline = !forceFull && _settings.WeightDelta && _kept.TryGetValue(receiver.Holds, out var kept) ? kept : null;
         var key = baseline?.Version ?? WeightChunk.Full;
+        if (_bulk is not null)
+        {
+            if (!_offers.TryGetValue(key, out var offer))
+            {
+                var bytes = SnapshotCodec.Encode(_latest, baseline);
+                var (id, token) = _bulk.Offer(bytes);
+                offer = new WeightsOffer(_latest.Version, key, bytes.LongLength, System.IO.Hashing.XxHash3.HashToUInt64(bytes), _bulk.Host, _bulk.Port, id, token);
+                _offers[key] = offer;
+                _bulk.Retain(_offers.Values.Select(o => o.TransferId).ToHashSet());
+            }
+            receiver.Actor.Tell(offer, Self);
+            _bytesSent += offer.TotalBytes;
+            receiver.InFlight = _latest.Version;
+            receiver.SentAt.Restart();
+            return;
+        }
         if (!_encoded.TryGetValue(key, out var chunks))
         {
             var encoded = SnapshotCodec.Encode(_latest, baseline);

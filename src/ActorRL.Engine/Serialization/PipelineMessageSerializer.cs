@@ -38,6 +38,7 @@ public sealed class PipelineMessageSerializer : SerializerWithStringManifest
     private const string SubscribeWeightSyncManifest = "ws";
     private const string WeightSyncRequestManifest = "wq";
     private const string WeightSyncAckManifest = "wk";
+    private const string WeightsOfferManifest = "wo";
 
     private const byte FormatVersion = 1;
 
@@ -62,6 +63,7 @@ public sealed class PipelineMessageSerializer : SerializerWithStringManifest
         SubscribeWeightSync => SubscribeWeightSyncManifest,
         WeightSyncRequest => WeightSyncRequestManifest,
         WeightSyncAck => WeightSyncAckManifest,
+        WeightsOffer => WeightsOfferManifest,
         _ => throw new ArgumentException($"{nameof(PipelineMessageSerializer)} cannot serialize {o.GetType().FullName}"),
     };
 
@@ -134,6 +136,16 @@ public sealed class PipelineMessageSerializer : SerializerWithStringManifest
                 w.WriteInt32(m.Chunks);
                 w.WriteDouble(m.Seconds);
                 break;
+            case WeightsOffer m:
+                w.WriteInt64(m.Version);
+                w.WriteInt64(m.BaseVersion);
+                w.WriteInt64(m.TotalBytes);
+                w.WriteUInt64(m.SnapshotHash);
+                w.WriteString(m.Host);
+                w.WriteInt32(m.Port);
+                w.WriteInt64(m.TransferId);
+                w.WriteInt64(m.Token);
+                break;
             default:
                 throw new ArgumentException($"{nameof(PipelineMessageSerializer)} cannot serialize {obj.GetType().FullName}");
         }
@@ -161,6 +173,8 @@ public sealed class PipelineMessageSerializer : SerializerWithStringManifest
                 SubscribeWeightSyncManifest => new SubscribeWeightSync(r.ReadInt64()),
                 WeightSyncRequestManifest => new WeightSyncRequest(r.ReadInt64(), r.ReadInt64(), r.ReadString()),
                 WeightSyncAckManifest => new WeightSyncAck(r.ReadInt64(), r.ReadBool(), r.ReadInt64(), r.ReadInt32(), r.ReadDouble()),
+                WeightsOfferManifest => new WeightsOffer(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadUInt64(), r.ReadString(), r.ReadInt32(),
+                    r.ReadInt64(), r.ReadInt64()),
                 _ => throw new WireFormatException($"unknown manifest \"{manifest}\""),
             };
             r.EnsureEnd();

@@ -13,12 +13,12 @@ internal sealed class WireWriter
     private byte[] _buffer;
     private int _length;
 
-    public WireWriter(int capacity = 256) => _buffer = new byte[Math.Max(16, capacity)];
+    public WireWriter(int capacity = 256) => _buffer = new byte[Math.Max(0, capacity)];
 
     private Span<byte> Take(int bytes)
     {
         if (_length + bytes > _buffer.Length)
-            Array.Resize(ref _buffer, Math.Max(_length + bytes, _buffer.Length * 2));
+            Array.Resize(ref _buffer, Math.Max(Math.Max(_length + bytes, 16), _buffer.Length * 2));
         var span = _buffer.AsSpan(_length, bytes);
         _length += bytes;
         return span;
@@ -66,6 +66,6 @@ internal sealed class WireWriter
         return _length == _buffer.Length ? _buffer : _buffer.AsSpan(0, _length).ToArray();
     }
 
-    /// <summary>The written bytes as they are (no trailer).</summary>
-    public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+    /// <summary>The written bytes as they are (no trailer); the buffer itself when it is exactly full.</summary>
+    public byte[] ToArray() => _length == _buffer.Length ? _buffer : _buffer.AsSpan(0, _length).ToArray();
 }

@@ -124,4 +124,19 @@ public sealed class ClusterProcessTests : IDisposable
         Assert.Equal(0, await c.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("learner", b.Output);
     }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task A_generator_node_stops_by_itself_when_the_learner_is_killed()
+    {
+        var learnerPort = NodeProcess.FreePort();
+        var pipeline = WritePipeline(learnerPort);
+        var learner = Start("learner", "train", pipeline);
+        var generator = StartGenerator("generator", pipeline, $"akka.tcp://actorrl@127.0.0.1:{learnerPort}", NodeProcess.FreePort());
+        await WaitForStep(2, learner, TimeSpan.FromSeconds(120));
+        learner.KillHard();
+        // Failure detection plus the resolver's stable-after: the node, cut off from the learner, is downed and exits.
+        Assert.Equal(0, await generator.WaitAsync(TimeSpan.FromSeconds(90)));
+        Assert.Contains("Generator node stopped", generator.Output);
+    }
 }

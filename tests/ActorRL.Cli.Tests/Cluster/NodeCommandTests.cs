@@ -56,4 +56,24 @@ public sealed class NodeCommandTests
         Assert.Contains("actorrl.pipeline.generators", error);
         Assert.Contains("cluster", error);
     }
+
+    [Fact]
+    public async Task Cluster_mode_without_the_cluster_provider_is_a_configuration_error()
+    {
+        var (code, _, error) = await CliRunner.Run("train", "samples/arithmetic/pipeline.conf", "--set", "actorrl.cluster.enabled=true",
+            "--set", "actorrl.run.dir=" + Path.Combine(Path.GetTempPath(), "actorrl-no-provider-" + Guid.NewGuid().ToString("N")));
+        Assert.Equal(2, code);
+        Assert.Contains("akka.actor.provider", error);
+        Assert.Contains("cluster.conf", error);
+    }
+
+    [Fact]
+    public async Task An_unknown_weight_transport_names_the_allowed_ones()
+    {
+        var (code, _, error) = await CliRunner.Run("config", "check", "samples/cluster/pipeline.conf", "--set", "actorrl.cluster.weight-transport=udp");
+        Assert.Equal(2, code);
+        Assert.Contains("actorrl.cluster.weight-transport", error);
+        Assert.Contains("remoting", error);
+        Assert.Contains("tcp", error);
+    }
 }

@@ -124,6 +124,8 @@ public sealed class PipelineMessageSerializerTests : IAsyncLifetime
         Assert.Equal(new SubscribeWeightSync(-1), RoundTrip(new SubscribeWeightSync(-1)));
         Assert.Equal(new WeightSyncRequest(4, 5, "chunk 3 missing"), RoundTrip(new WeightSyncRequest(4, 5, "chunk 3 missing")));
         Assert.Equal(new WeightSyncAck(5, true, 1234, 2, 0.25), RoundTrip(new WeightSyncAck(5, true, 1234, 2, 0.25)));
+        var offer = new WeightsOffer(7, -1, 123456, 0xfeedface, "10.0.0.5", 40123, 3, -987654321);
+        Assert.Equal(offer, RoundTrip(offer));
     }
 
     [Fact]

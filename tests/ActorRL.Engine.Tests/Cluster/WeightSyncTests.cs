@@ -8,8 +8,8 @@ namespace ActorRL.Engine.Tests.Cluster;
 
 public sealed class WeightSyncTests
 {
-    private static ClusterSettings Settings(bool delta = false, double timeoutSeconds = 10) =>
-        new(true, 100_000, TimeSpan.FromSeconds(timeoutSeconds), delta, 1, TimeSpan.FromSeconds(30));
+    private static ClusterSettings Settings(bool delta = false, double timeoutSeconds = 10, string transport = "remoting") =>
+        new(true, 100_000, TimeSpan.FromSeconds(timeoutSeconds), delta, 1, TimeSpan.FromSeconds(30), transport);
 
     /// <summary>A snapshot of about 6.4 MB: 50 frames' worth at the default 128000-byte frame size.</summary>
     private static PolicySnapshot BigSnapshot(long version, float salt = 0) =>
@@ -30,7 +30,7 @@ public sealed class WeightSyncTests
     /// <summary>Sits between a receiver and the remote sender; drops the chosen chunks on the way in.</summary>
     private sealed class LossyLink : ReceiveActor
     {
-        public LossyLink(IActorRef remote, Func<WeightChunk, bool> drop, ConcurrentQueue<object> seen)
+        public LossyLink(IActorRef remote, Func<WeightChunk, bool> drop, ConcurrentQueue<object> seen, Func<object, object>? rewrite = null)
         {
             IActorRef? receiver = null;
             ReceiveAny(m =>
@@ -39,7 +39,7 @@ public sealed class WeightSyncTests
                 if (Sender.Equals(remote))
                 {
                     if (m is WeightChunk c && drop(c)) return;
-                    receiver?.Tell(m, Self);
+                    receiver?.Tell(rewrite?.Invoke(m) ?? m, Self);
                 }
                 else
                 {
@@ -50,15 +50,19 @@ public sealed class WeightSyncTests
         }
     }
 
-    private static async Task<(WeightsPublished Weights, ConcurrentQueue<object> Link, ConcurrentQueue<object> Metrics)> SyncWithLoss(
-        TwoNodes nodes, ClusterSettings settings, Func<WeightChunk, bool> drop, params PolicySnapshot[] versions)
+    private static Task<(WeightsPublished Weights, ConcurrentQueue<object> Link, ConcurrentQueue<object> Metrics)> SyncWithLoss(
+        TwoNodes nodes, ClusterSettings settings, Func<WeightChunk, bool> drop, params PolicySnapshot[] versions) =>
+        SyncThrough(nodes, settings, drop, null, versions);
+
+    private static async Task<(WeightsPublished Weights, ConcurrentQueue<object> Link, ConcurrentQueue<object> Metrics)> SyncThrough(
+        TwoNodes nodes, ClusterSettings settings, Func<WeightChunk, bool> drop, Func<object, object>? rewrite, params PolicySnapshot[] versions)
     {
         var (metrics, metricsSeen, _) = Collector.Start(nodes.A);
         var hubA = nodes.A.ActorOf(Props.Create(() => new WeightsHub()), "weights");
         nodes.A.ActorOf(Props.Create(() => new WeightSyncSender(hubA, settings, metrics)), "weight-sync");
         var remoteSender = await nodes.ResolveOnA("weight-sync");
         var link = new ConcurrentQueue<object>();
-        var proxy = nodes.B.ActorOf(Props.Create(() => new LossyLink(remoteSender, drop, link)));
+        var proxy = nodes.B.ActorOf(Props.Create(() => new LossyLink(remoteSender, drop, link, rewrite)));
         var (hubB, published, signal) = Collector.Start(nodes.B);
         nodes.B.ActorOf(Props.Create(() => new WeightSyncReceiver(proxy, hubB, settings)));
         WeightsPublished? last = null;
@@ -161,5 +165,24 @@ public sealed class WeightSyncTests
         AssertBitExact(v2, SnapshotCodec.Decode(delta, v1));
         Assert.Contains("cannot apply", Assert.Throws<WireFormatException>(() => SnapshotCodec.Decode(delta, BigSnapshot(3))).Message);
         Assert.Throws<WireFormatException>(() => SnapshotCodec.Decode(delta));
+    }
+
+    [Fact]
+    public async Task Over_the_tcp_side_channel_a_model_arrives_bit_exact_and_a_bad_offer_is_recovered_by_asking_again()
+    {
+        await using var nodes = new TwoNodes();
+        var v1 = BigSnapshot(1);
+        var v2 = BigSnapshot(2, salt: 0.5f);
+        var spoiled = 0;
+        // The first offer reaches the node with a wrong token: the server refuses it, the node asks again.
+        Func<object, object> rewrite = m => m is WeightsOffer o && Interlocked.Increment(ref spoiled) == 1 ? o with { Token = o.Token + 1 } : m;
+        var (weights, link, metrics) = await SyncThrough(nodes, Settings(transport: "tcp"), _ => false, rewrite, v1, v2);
+
+        AssertBitExact(v2, weights.Weights!);
+        Assert.Empty(link.OfType<WeightChunk>());
+        Assert.Contains("no longer offered", Assert.Single(link.OfType<WeightSyncRequest>()).Reason);
+        Assert.Equal(new long[] { 1, 2 }, link.OfType<WeightSyncAck>().Select(a => a.Version));
+        await Task.Delay(200);
+        Assert.Equal(2, metrics.OfType<MetricsRecord>().Count(r => r.Kind == "weight-sync"));
     }
 }
