@@ -48,6 +48,12 @@ public static class TrainCommand
             var summary = await TrainingJob.RunAsync(settings, config.Render("akka"), TrainingProgress.Observe(settings, levels), cancellation,
                 fresh: parse.GetValue(fresh));
             output.WriteLine();
+            if (summary.AlreadyComplete)
+            {
+                output.WriteLine($"The run in {settings.Run.Directory} is already complete ({summary.Steps} RL steps; see its summary.json). " +
+                                 "Start over with --fresh, or raise actorrl.pipeline.rl-steps to train further from its last checkpoint.");
+                return ExitCodes.Ok;
+            }
             output.WriteLine(RunPlan.DescribeSummary(summary, settings.Run.Directory));
             return ExitCodes.Ok;
         });

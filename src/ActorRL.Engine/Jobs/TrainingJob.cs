@@ -81,7 +81,7 @@ public static class TrainingJob
             .WithFallback(LedgerConfig.Build(settings.Persistence, runDir));
         if (settings.Cluster.Enabled) settings.Cluster.CheckFitsFrame(akka);
         var summary = await PipelineRun.ExecuteAsync(parts, akka, "actorrl", observe, cancellation);
-        await File.WriteAllTextAsync(Path.Combine(runDir, SummaryFile), SummaryJson(summary), cancellation);
+        if (!summary.AlreadyComplete) await File.WriteAllTextAsync(Path.Combine(runDir, SummaryFile), SummaryJson(summary), cancellation);
         return summary;
     }
 

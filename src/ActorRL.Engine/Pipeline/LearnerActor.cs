@@ -132,6 +132,14 @@ public sealed class LearnerActor : ReceiveActor, IWithTimers
             throw new CheckpointUnavailableException(
                 $"no intact checkpoint in {Path.Combine(plan.RunDirectory, LedgerPlan.CheckpointsFolder)} ({state.Checkpoints.Length} committed, all refused); " +
                 "start over with --fresh");
+        if (state.Completed is { } done && checkpoint.Step >= _plan.RlSteps)
+        {
+            // Nothing to do: re-running a finished run must not replace its summary with an empty one.
+            _log.Info("The run finished before ({Steps} steps, version {Version}); nothing to do", done.Steps, done.Version);
+            Context.Parent.Tell(new LearnerFinished(done.Steps, checkpoint.WarmStartSteps, done.Version, checkpoint.AccuracyBefore, done.AccuracyAfter, 0,
+                AlreadyComplete: true));
+            return;
+        }
         Resume(checkpoint);
     }
 
@@ -312,7 +320,8 @@ public sealed class LearnerActor : ReceiveActor, IWithTimers
 }
 
 /// <summary>Learner → run supervisor: all steps done.</summary>
-public sealed record LearnerFinished(int Steps, int WarmStartSteps, long Version, double? AccuracyBefore, double? AccuracyAfter, double RlWallSeconds);
+public sealed record LearnerFinished(int Steps, int WarmStartSteps, long Version, double? AccuracyBefore, double? AccuracyAfter, double RlWallSeconds,
+    bool AlreadyComplete = false);
 
 /// <summary>The ledger holds checkpoints but none passes verification: the run cannot resume without losing work.</summary>
 public sealed class CheckpointUnavailableException(string message) : Exception(message);

@@ -6,7 +6,10 @@ namespace ActorRL.Engine.Pipeline;
 /// </summary>
 public sealed record MetricsRecord(string Kind, int Step, long Version, double WallSeconds, IReadOnlyDictionary<string, double> Values);
 
-/// <summary>What a run reports at its end (summary.json).</summary>
+/// <summary>
+/// What a run reports at its end (summary.json). <see cref="AlreadyComplete"/>: the ledger says this run had
+/// finished before this attempt, which did nothing (its summary.json stands).
+/// </summary>
 public sealed record RunSummary(
     double? AccuracyBefore,
     double? AccuracyAfter,
@@ -21,4 +24,5 @@ public sealed record RunSummary(
     long GenerationFailures,
     IReadOnlyDictionary<string, long> VerifierFailures,
     int MaxStaleness,
-    IReadOnlyDictionary<string, long>? GroupsByNode = null);
+    IReadOnlyDictionary<string, long>? GroupsByNode = null,
+    bool AlreadyComplete = false);

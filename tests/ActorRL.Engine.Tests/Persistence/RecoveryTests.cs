@@ -96,6 +96,32 @@ public sealed class RecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_finished_run_started_again_does_nothing_and_keeps_its_summary_and_metrics()
+    {
+        var settings = Settings("finished");
+        await TrainingJob.RunAsync(settings, Quiet);
+        var summaryFile = Path.Combine(settings.Run.Directory, TrainingJob.SummaryFile);
+        var summaryBefore = File.ReadAllText(summaryFile);
+        var metricsBefore = File.ReadAllText(Path.Combine(settings.Run.Directory, TrainingJob.MetricsFile));
+
+        var again = await TrainingJob.RunAsync(settings, Quiet);
+
+        Assert.True(again.AlreadyComplete);
+        Assert.Equal(6, again.Steps);
+        Assert.Equal(summaryBefore, File.ReadAllText(summaryFile));
+        Assert.Equal(metricsBefore, File.ReadAllText(Path.Combine(settings.Run.Directory, TrainingJob.MetricsFile)));
+        await AssertLedgerIsExactlyOnce(settings, 6);
+
+        // Raising rl-steps trains further from the last checkpoint.
+        var longer = TinyJob.Settings(settings.Run.Directory, maxStaleness: 1, rlSteps: 8,
+            extra: "persistence { checkpoint-every = 2, keep-last = 3 }");
+        var extended = await TrainingJob.RunAsync(longer, Quiet);
+        Assert.False(extended.AlreadyComplete);
+        Assert.Equal(8, extended.Steps);
+        await AssertLedgerIsExactlyOnce(longer, 8);
+    }
+
+    [Fact]
     public async Task With_no_intact_checkpoint_the_run_refuses_to_start_over_silently()
     {
         var settings = Settings("hopeless");
