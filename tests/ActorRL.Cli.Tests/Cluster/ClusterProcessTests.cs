@@ -93,6 +93,8 @@ public sealed class ClusterProcessTests : IDisposable
         var learner = Start("learner", "train", pipeline);
         var (portA, portB, portC) = (NodeProcess.FreePort(), NodeProcess.FreePort(), NodeProcess.FreePort());
         var a = StartGenerator("generator A", pipeline, seed, portA);
+        // A alone for the first steps (the learner node has no generators), so A has surely contributed when it dies.
+        await WaitForStep(3, learner, TimeSpan.FromSeconds(120));
         var b = StartGenerator("generator B", pipeline, seed, portB);
 
         await WaitForStep(6, learner, TimeSpan.FromSeconds(120));
