@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace ActorRL.Engine.Persistence;
@@ -6,7 +5,7 @@ namespace ActorRL.Engine.Persistence;
 /// <summary>
 /// <c>progress.json</c> in a checkpoint directory: the step, version and prompt stream position the ledger event
 /// also records, so a checkpoint copied elsewhere still says where its run stood. Written like the other files
-/// (temporary name, flushed, renamed) and committed with its hash.
+/// (<see cref="AtomicFile"/>) and committed with its hash.
 /// </summary>
 public static class ProgressFile
 {
@@ -23,13 +22,6 @@ public static class ProgressFile
             ["outstanding"] = position.Outstanding,
             ["groups_consumed"] = position.GroupsConsumed,
         }, new JsonSerializerOptions { WriteIndented = true });
-        var path = Path.Combine(directory, Name);
-        using (var file = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write))
-        {
-            file.Write(bytes);
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(path + ".tmp", path, overwrite: true);
-        return new CommittedFile(Name, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        return AtomicFile.Write(directory, Name, bytes);
     }
 }

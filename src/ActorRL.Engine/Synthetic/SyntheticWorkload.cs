@@ -115,19 +115,8 @@ public sealed class SyntheticTrainer(SyntheticWorkload workload) : IPolicyTraine
     public PolicySnapshot Snapshot() => new(Version, Array.Empty<NamedArray>());
 
     /// <summary>The synthetic learner's whole state is its version: one small file, hashed like a real checkpoint.</summary>
-    public IReadOnlyList<Persistence.CommittedFile> SaveCheckpoint(string directory, int rlStep)
-    {
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, "version.txt");
-        var bytes = System.Text.Encoding.UTF8.GetBytes(Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using (var file = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write))
-        {
-            file.Write(bytes);
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(path + ".tmp", path, overwrite: true);
-        return new[] { new Persistence.CommittedFile("version.txt", bytes.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))) };
-    }
+    public IReadOnlyList<Persistence.CommittedFile> SaveCheckpoint(string directory, int rlStep) =>
+        new[] { Persistence.AtomicFile.Write(directory, "version.txt", System.Text.Encoding.UTF8.GetBytes(Version.ToString(System.Globalization.CultureInfo.InvariantCulture))) };
 
     public void LoadCheckpoint(string directory, int rlStep) =>
         Version = long.Parse(File.ReadAllText(Path.Combine(directory, "version.txt")), System.Globalization.CultureInfo.InvariantCulture);
