@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using ActorRL.Core.Configuration;
 using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Persistence;
@@ -25,8 +24,7 @@ public static class LedgerCommand
             var history = await LedgerHistory.ReadAsync(settings.Persistence, settings.Run.Directory);
             if (parse.GetValue(events))
             {
-                foreach (var e in history)
-                    output.WriteLine(JsonSerializer.Serialize(e, e.GetType(), new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+                foreach (var e in history) output.WriteLine(LedgerSerializer.ToJson(e));
                 return ExitCodes.Ok;
             }
             output.WriteLine($"Ledger {settings.Persistence.PersistenceIdFor(settings.Run.Directory)} ({settings.Persistence.Provider}):");

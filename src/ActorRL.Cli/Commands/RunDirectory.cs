@@ -6,7 +6,7 @@ namespace ActorRL.Cli.Commands;
 /// </summary>
 public static class RunDirectory
 {
-    private static readonly string[] StateMarkers = { "metrics.jsonl", "summary.json", "checkpoints", "ledger.db" };
+    private static readonly string[] StateMarkers = { "metrics.jsonl", "summary.json", "checkpoints", Engine.Persistence.PersistenceSettings.LedgerFile };
 
     public static bool HoldsARun(string directory) =>
         StateMarkers.Any(m => File.Exists(Path.Combine(directory, m)) || Directory.Exists(Path.Combine(directory, m)));

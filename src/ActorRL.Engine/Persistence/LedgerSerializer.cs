@@ -35,6 +35,9 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
 
     public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options);
 
+    /// <summary>The event as stored in the journal, as text (<c>actorrl ledger --events</c>).</summary>
+    public static string ToJson(ILedgerMessage message) => JsonSerializer.Serialize(message, message.GetType(), Options);
+
     public override object FromBinary(byte[] bytes, string manifest)
     {
         if (!Types.TryGetValue(manifest, out var type))
