@@ -63,11 +63,10 @@ public static class CliApp
             await error.WriteLineAsync("actorrl: cancelled");
             return ExitCodes.RuntimeFailure;
         }
-        catch (Exception e) when (Cause<Engine.Pipeline.CheckpointUnavailableException>(e) is { } refused)
+        catch (Exception e) when (Cause<Engine.Pipeline.ExplainedRunFailure>(e) is { } explained)
         {
-            // An expected, explained failure: the message says what to do; a stack trace would only bury it.
-            Serilog.Log.Error("Cannot resume: {Reason}", refused.Message);
-            await error.WriteLineAsync($"actorrl: cannot resume: {refused.Message}");
+            Serilog.Log.Error("{Reason}", explained.Message);
+            await error.WriteLineAsync($"actorrl: {explained.Message}");
             return ExitCodes.RuntimeFailure;
         }
         catch (Exception e)

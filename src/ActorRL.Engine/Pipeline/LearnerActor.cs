@@ -323,5 +323,11 @@ public sealed class LearnerActor : ReceiveActor, IWithTimers
 public sealed record LearnerFinished(int Steps, int WarmStartSteps, long Version, double? AccuracyBefore, double? AccuracyAfter, double RlWallSeconds,
     bool AlreadyComplete = false);
 
+/// <summary>
+/// A run failure whose message already says what is wrong and what to do: reported as one line (exit 1), without
+/// a stack trace, which would only bury it.
+/// </summary>
+public class ExplainedRunFailure(string message) : Exception(message);
+
 /// <summary>The ledger holds checkpoints but none passes verification: the run cannot resume without losing work.</summary>
-public sealed class CheckpointUnavailableException(string message) : Exception(message);
+public sealed class CheckpointUnavailableException(string message) : ExplainedRunFailure("cannot resume: " + message);

@@ -56,9 +56,9 @@ public sealed class RunSupervisor : ReceiveActor
     // Akka's own failure logging is off: this decider logs every failure once, with the stack trace where it helps.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, -1, e =>
     {
-        if (Sender.Equals(_learner) && e is CheckpointUnavailableException)
+        if (Sender.Equals(_learner) && e is ExplainedRunFailure)
         {
-            _log.Error("The learner cannot resume: {Reason}", e.Message);
+            _log.Error("The learner stopped: {Reason}", e.Message);
             _completion.TrySetException(e);
             return Directive.Stop;
         }
