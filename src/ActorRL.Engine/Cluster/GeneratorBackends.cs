@@ -17,7 +17,7 @@ public static class GeneratorBackends
         var seed = settings.Run.Seed;
         var task = ActorRL.Tasks.TaskFactory.Create(settings.Task, settings.Verifier, seed);
         var tokenizer = PolicyFactory.CreateTokenizer(settings.Model, task.Alphabet);
-        var encoding = new PromptEncoding(tokenizer, PolicyFactory.CreatePromptFormatter(settings.Model));
+        var encoding = PromptEncoding.For(settings.Model, tokenizer);
         return index => new PolicyRolloutBackend(
             PolicyFactory.Create(settings.Model, tokenizer, seed, TorchSharp.torch.CPU), encoding,
             settings.Pipeline.GroupSize, settings.Generation, seed + 7919L * (index + 1) + 104_729L * nodeSalt);

@@ -19,7 +19,7 @@ public static class EvaluationJob
     {
         var task = ActorRL.Tasks.TaskFactory.Create(settings.Task, settings.Verifier, settings.Run.Seed);
         var tokenizer = PolicyFactory.CreateTokenizer(settings.Model, task.Alphabet);
-        var encoding = new PromptEncoding(tokenizer, PolicyFactory.CreatePromptFormatter(settings.Model));
+        var encoding = PromptEncoding.For(settings.Model, tokenizer);
         using var policy = PolicyFactory.Create(settings.Model, tokenizer, settings.Run.Seed, DeviceSelection.Resolve(settings.Learner.Device));
         Checkpoint.Load(checkpointDirectory, policy);
         using var verifier = new IsolatedVerifier(task.Verifier, settings.Verifier.Timeout);
@@ -38,10 +38,10 @@ public static class EvaluationJob
             var part = evalPrompts.Skip(start).Take(chunk).ToList();
             var encoded = part.Select(p => encoding.Prompt(p.Text)).ToList();
             var stop = generation.StopStrings.Count > 0 ? generation.StopStrings : null;
-            foreach (var r in policy.Sample(new SamplingRequest(encoded, 1, 0, 1, generation.MaxNewTokens, StopStrings: stop)))
+            foreach (var r in policy.Sample(new SamplingRequest(encoded, 1, 0, 1, generation.MaxNewTokens, encoding.StopTokenIds, stop)))
                 if (Correct(part[r.PromptIndex].Gold, r.Text)) greedyCorrect++;
             var sampled = policy.Sample(new SamplingRequest(encoded, k, temperature, generation.TopP, generation.MaxNewTokens,
-                StopStrings: stop, Seed: settings.Run.Seed + start));
+                encoding.StopTokenIds, stop, Seed: settings.Run.Seed + start));
             foreach (var group in sampled.GroupBy(r => r.PromptIndex))
             {
                 var correct = group.Count(r => Correct(part[group.Key].Gold, r.Text));

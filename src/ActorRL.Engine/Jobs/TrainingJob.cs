@@ -37,7 +37,7 @@ public static class TrainingJob
         var seed = settings.Run.Seed;
         var task = ActorRL.Tasks.TaskFactory.Create(settings.Task, settings.Verifier, seed);
         var tokenizer = PolicyFactory.CreateTokenizer(settings.Model, task.Alphabet);
-        var encoding = new PromptEncoding(tokenizer, PolicyFactory.CreatePromptFormatter(settings.Model));
+        var encoding = PromptEncoding.For(settings.Model, tokenizer);
         var learnerDevice = DeviceSelection.Resolve(settings.Learner.Device);
         using var verifier = new IsolatedVerifier(task.Verifier, settings.Verifier.Timeout);
         var overlong = settings.Algorithm.OverlongPenalty.Enabled

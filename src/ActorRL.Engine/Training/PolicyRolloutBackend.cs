@@ -27,6 +27,7 @@ public sealed class PolicyRolloutBackend(IPolicy policy, PromptEncoding encoding
     {
         var prompts = items.Select(i => encoding.Prompt(i.Prompt.Text)).ToList();
         var request = new SamplingRequest(prompts, groupSize, generation.Temperature, generation.TopP, generation.MaxNewTokens,
+            StopTokenIds: encoding.StopTokenIds,
             StopStrings: generation.StopStrings.Count > 0 ? generation.StopStrings : null,
             Seed: SamplingSeed(seed, items));
         return new Generation(policy.BeginSampling(request), items, prompts, policy.Version, generatorName, generation.MaxNewTokens);

@@ -211,6 +211,7 @@ public sealed class PolicyTrainer : IPolicyTrainer, ITrainerCheckpoints
             var part = prompts.Skip(start).Take(chunk).ToList();
             var request = new SamplingRequest(part.Select(p => _encoding.Prompt(p.Text)).ToList(),
                 SamplesPerPrompt: 1, Temperature: 0, MaxNewTokens: _settings.Generation.MaxNewTokens,
+                StopTokenIds: _encoding.StopTokenIds,
                 StopStrings: _settings.Generation.StopStrings.Count > 0 ? _settings.Generation.StopStrings : null);
             foreach (var response in _policy.Sample(request))
             {

@@ -23,7 +23,9 @@ public sealed record ChatMessage(string Role, string Content)
 /// helpful assistant."; Qwen2.5-Math: "Please reason step by step, …"). <see cref="FromJinja"/> recognises such
 /// templates in a tokenizer_config.json and reads the default system prompt and the generation prompt out of the
 /// Jinja text; any other template is refused, since rendering it as ChatML would silently change the prompts a
-/// model was trained on. Tool calls are not rendered (only system, user and assistant turns).
+/// model was trained on. Tool calls are not rendered (only system, user and assistant turns). Qwen3's template
+/// has a thinking switch: with enable_thinking = false its generation prompt ends with an empty think block
+/// ("&lt;think&gt;\n\n&lt;/think&gt;\n\n"), read out of the Jinja text as <see cref="ThinkingOffSuffix"/>.
 /// </summary>
 public sealed partial class ChatMlTemplate
 {
@@ -33,12 +35,16 @@ public sealed partial class ChatMlTemplate
     public const string Qwen25DefaultSystemPrompt = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";
     private const string AssistantHeader = "<|im_start|>assistant\n";
 
-    public ChatMlTemplate(string? defaultSystemPrompt, string generationPrompt = AssistantHeader)
+    /// <summary>The token that closes every turn; a reply (and a demonstration) ends with it.</summary>
+    public const string EndOfTurn = "<|im_end|>";
+
+    public ChatMlTemplate(string? defaultSystemPrompt, string generationPrompt = AssistantHeader, string? thinkingOffSuffix = null)
     {
         if (!generationPrompt.StartsWith(AssistantHeader, StringComparison.Ordinal))
             throw new ArgumentException($"a ChatML generation prompt starts with \"<|im_start|>assistant\\n\", got \"{generationPrompt}\"", nameof(generationPrompt));
         DefaultSystemPrompt = defaultSystemPrompt;
         GenerationPrompt = generationPrompt;
+        ThinkingOffSuffix = thinkingOffSuffix;
     }
 
     /// <summary>Qwen2.5-Instruct's template (also shipped by the Qwen2.5 base models).</summary>
@@ -51,11 +57,20 @@ public sealed partial class ChatMlTemplate
     public string GenerationPrompt { get; }
 
     /// <summary>
+    /// What the template appends after <see cref="GenerationPrompt"/> when enable_thinking is false (Qwen3:
+    /// "&lt;think&gt;\n\n&lt;/think&gt;\n\n"); null when the template has no thinking switch.
+    /// </summary>
+    public string? ThinkingOffSuffix { get; }
+
+    /// <summary>
     /// The conversation as the model sees it; with <paramref name="addGenerationPrompt"/> it ends with the opening of
     /// the assistant's turn, which is where a sampled response begins.
     /// </summary>
-    public string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt)
+    /// <param name="enableThinking">Qwen3's enable_thinking: false closes the think block at once; null or true leave it to the model.</param>
+    public string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, bool? enableThinking = null)
     {
+        if (enableThinking == false && ThinkingOffSuffix is null)
+            throw new ArgumentException("enable_thinking = false needs a template with a thinking switch (Qwen3's); this one has none", nameof(enableThinking));
         ArgumentNullException.ThrowIfNull(messages);
         if (messages.Count == 0) throw new ArgumentException("a conversation needs at least one message", nameof(messages));
         var text = new StringBuilder();
@@ -68,15 +83,16 @@ public sealed partial class ChatMlTemplate
             ArgumentNullException.ThrowIfNull(content, $"message {i} content");
             Turn(role, content);
         }
-        if (addGenerationPrompt) text.Append(GenerationPrompt);
+        if (addGenerationPrompt) text.Append(GenerationPrompt).Append(enableThinking == false ? ThinkingOffSuffix : "");
         return text.ToString();
 
         void Turn(string role, string content) => text.Append("<|im_start|>").Append(role).Append('\n').Append(content).Append("<|im_end|>\n");
     }
 
     /// <summary>A single-turn prompt: <paramref name="user"/> as the user's message, ready for the assistant's reply.</summary>
-    public string RenderPrompt(string user, string? systemPrompt = null) =>
-        Render(systemPrompt is null ? [ChatMessage.User(user)] : [ChatMessage.System(systemPrompt), ChatMessage.User(user)], addGenerationPrompt: true);
+    public string RenderPrompt(string user, string? systemPrompt = null, bool? enableThinking = null) =>
+        Render(systemPrompt is null ? [ChatMessage.User(user)] : [ChatMessage.System(systemPrompt), ChatMessage.User(user)], addGenerationPrompt: true,
+            enableThinking);
 
     /// <summary>
     /// The chat template of a model folder: tokenizer_config.json's "chat_template" (a string, or a list of named
@@ -136,7 +152,9 @@ public sealed partial class ChatMlTemplate
         if (!generation.Success)
             throw new HuggingFaceFolderException(origin,
                 "unsupported chat template: no add_generation_prompt block that emits '<|im_start|>assistant\\n…', so there is no way to prompt for a reply");
-        return new ChatMlTemplate(defaults.SingleOrDefault(), UnescapeJinja(generation.Groups["text"].Value));
+        var thinkingOff = ThinkingOffLiteral().Match(jinja);
+        return new ChatMlTemplate(defaults.SingleOrDefault(), UnescapeJinja(generation.Groups["text"].Value),
+            thinkingOff.Success ? UnescapeJinja(thinkingOff.Groups["text"].Value) : null);
     }
 
     /// <summary>A Jinja string literal's text: \n, \t, \\, \' and \" escapes resolved.</summary>
@@ -171,4 +189,8 @@ public sealed partial class ChatMlTemplate
 
     [GeneratedRegex(@"if\s+add_generation_prompt\s*-?%\}\s*\{\{-?\s*(?<q>['""])(?<text><\|im_start\|>assistant\\n(?:(?!\k<q>)[^\\]|\\.)*)\k<q>")]
     private static partial Regex GenerationLiteral();
+
+    // Qwen3: {%- if enable_thinking is defined and enable_thinking is false %}{{- '<think>\n\n</think>\n\n' }}
+    [GeneratedRegex(@"if\s+enable_thinking\s+is\s+defined\s+and\s+enable_thinking\s+is\s+false\s*-?%\}\s*\{\{-?\s*(?<q>['""])(?<text>(?:(?!\k<q>)[^\\]|\\.)*)\k<q>")]
+    private static partial Regex ThinkingOffLiteral();
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using ActorRL.Model.Qwen2;
+using ActorRL.Model.Decoder;
 using ActorRL.Model.SafeTensors;
 using static TorchSharp.torch;
 
@@ -24,7 +24,7 @@ public sealed record HuggingFaceSaveOptions(
 }
 
 /// <summary>
-/// Saves a <see cref="Qwen2ForCausalLM"/> as a Hugging Face folder that transformers, vLLM and SGLang open
+/// Saves a <see cref="DecoderForCausalLM"/> (Qwen2, Qwen3 or Llama) as a Hugging Face folder that transformers, vLLM and SGLang open
 /// directly: config.json, safetensors weights under Hugging Face's names (metadata format = pt, which transformers
 /// requires), sharded with model.safetensors.index.json when large, and the tokenizer files copied over.
 /// The folder is written under a temporary name and renamed into place, so a crash never leaves a half-written
@@ -34,7 +34,7 @@ public static class HuggingFaceWriter
 {
     private static readonly Dictionary<string, string> ShardMetadata = new(StringComparer.Ordinal) { ["format"] = "pt" };
 
-    public static void Save(Qwen2ForCausalLM model, string directory, HuggingFaceSaveOptions? options = null)
+    public static void Save(DecoderForCausalLM model, string directory, HuggingFaceSaveOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new HuggingFaceSaveOptions();
@@ -61,7 +61,7 @@ public static class HuggingFaceWriter
         }
     }
 
-    private static void WriteWeights(Qwen2ForCausalLM model, string directory, ScalarType dtype, long maxShardBytes)
+    private static void WriteWeights(DecoderForCausalLM model, string directory, ScalarType dtype, long maxShardBytes)
     {
         var elementSize = SafeTensorsDType.Size(dtype);
         var parameters = model.NamedParameters();

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace ActorRL.Model.Policies;
 
 /// <summary>
-/// A decoder-only network as the sampler and scorer see it. TinyGpt implements it; a Qwen2-family model can
+/// A decoder-only network as the sampler and scorer see it. TinyGpt and DecoderForCausalLM (Qwen2, Qwen3, Llama) implement it; another model can
 /// implement it too and get KV-cache sampling, scoring, weight sync and checkpoints from <see cref="CausalLmPolicy"/>.
 /// </summary>
 public interface ICausalLanguageModel : IDisposable

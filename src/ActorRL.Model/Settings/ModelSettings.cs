@@ -1,4 +1,5 @@
 using ActorRL.Core.Configuration;
+using ActorRL.Model.Decoder;
 using ActorRL.Model.TinyGpt;
 using static TorchSharp.torch;
 
@@ -14,9 +15,14 @@ public enum TokenizerKind
 
 /// <summary>
 /// <c>actorrl.model</c>: the policy's architecture, sizes and tokenizer. The vocabulary size is not a key: it is
-/// the tokenizer's. For <c>architecture = qwen2</c> sizes, tokenizer and chat template come from the Hugging Face
-/// folder at <see cref="ModelPath"/>; only <see cref="MaxSequenceLength"/> and <see cref="DType"/> apply from here.
+/// the tokenizer's. For a pretrained architecture (qwen2, qwen3, llama) sizes, tokenizer and chat template come from
+/// the Hugging Face folder at <see cref="ModelPath"/>; only <see cref="MaxSequenceLength"/>, <see cref="DType"/> and
+/// the chat keys apply from here.
 /// </summary>
+/// <param name="EnableThinking">
+/// Qwen3's enable_thinking: false ends the generation prompt with the template's empty think block
+/// ("&lt;think&gt;\n\n&lt;/think&gt;\n\n"), so the model answers without reasoning first; true or null leave it open.
+/// </param>
 public sealed record ModelSettings(
     string Architecture,
     int DModel,
@@ -35,18 +41,30 @@ public sealed record ModelSettings(
     string? TokenizerPath,
     string? ModelPath = null,
     bool UseChatTemplate = true,
-    string? SystemPrompt = null)
+    string? SystemPrompt = null,
+    bool? EnableThinking = null)
 {
-    public static readonly string[] Architectures = ["tiny-gpt", "qwen2"];
+    public static readonly string[] Architectures = ["tiny-gpt", "qwen2", "qwen3", "llama"];
 
-    public bool IsPretrained => Architecture == "qwen2";
+    /// <summary>The Hugging Face decoder family of a pretrained architecture; null for tiny-gpt.</summary>
+    public DecoderFamily? Family => FamilyOf(Architecture);
+
+    public bool IsPretrained => Family is not null;
+
+    public static DecoderFamily? FamilyOf(string architecture) => architecture switch
+    {
+        "qwen2" => DecoderFamily.Qwen2,
+        "qwen3" => DecoderFamily.Qwen3,
+        "llama" => DecoderFamily.Llama,
+        _ => null,
+    };
 
     public static ModelSettings FromConfig(SettingsReader r)
     {
         var architecture = r.GetEnum("architecture", Architectures);
         var modelPath = r.GetStringOrNull("path");
-        if (architecture == "qwen2" && string.IsNullOrWhiteSpace(modelPath))
-            throw r.Fail("path", "must name a local Hugging Face model folder (config.json, *.safetensors, tokenizer.json) when architecture = qwen2");
+        if (FamilyOf(architecture) is not null && string.IsNullOrWhiteSpace(modelPath))
+            throw r.Fail("path", $"must name a local Hugging Face model folder (config.json, *.safetensors, tokenizer.json) when architecture = {architecture}");
         var dModel = r.GetInt("d-model", 2, 65536);
         var heads = r.GetInt("n-heads", 1, 1024);
         if (dModel % heads != 0 || (dModel / heads) % 2 != 0)
@@ -83,7 +101,8 @@ public sealed record ModelSettings(
             path,
             modelPath,
             r.GetBool("chat-template"),
-            r.GetStringOrNull("system-prompt"));
+            r.GetStringOrNull("system-prompt"),
+            r.GetBoolOrNull("enable-thinking"));
     }
 
     public TinyGptConfig TinyGpt(int vocabularySize) =>

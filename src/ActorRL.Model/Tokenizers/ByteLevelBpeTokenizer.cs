@@ -21,12 +21,14 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
 
     private readonly BpeTokenizer _bpe;
     private readonly HashSet<int> _specialIds;
+    private readonly Dictionary<int, string> _addedText;
 
-    private ByteLevelBpeTokenizer(BpeTokenizer bpe, int vocabularySize, HashSet<int> specialIds, int eos, int pad, int? bos)
+    private ByteLevelBpeTokenizer(BpeTokenizer bpe, int vocabularySize, HashSet<int> specialIds, Dictionary<int, string> addedText, int eos, int pad, int? bos)
     {
         _bpe = bpe;
         VocabularySize = vocabularySize;
         _specialIds = specialIds;
+        _addedText = addedText;
         EosId = eos;
         PadId = pad;
         BosId = bos;
@@ -45,11 +47,38 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
 
     public IReadOnlyList<int> Encode(string text) => _bpe.EncodeToIds(text);
 
-    public string Decode(IEnumerable<int> ids) => _bpe.Decode(ids.Where(id => !_specialIds.Contains(id)), considerSpecialTokens: false);
+    /// <summary>
+    /// Special tokens decode to nothing; added tokens that are not special (Qwen3's &lt;think&gt; and &lt;/think&gt;)
+    /// decode to their text, as Hugging Face's decode(skip_special_tokens=True) does, so a verifier sees them.
+    /// Runs of ordinary ids between them are decoded together (a multi-byte character may span tokens).
+    /// </summary>
+    public string Decode(IEnumerable<int> ids)
+    {
+        var text = new StringBuilder();
+        var run = new List<int>();
+        foreach (var id in ids)
+        {
+            if (_addedText.TryGetValue(id, out var added))
+            {
+                Flush();
+                if (!_specialIds.Contains(id)) text.Append(added);
+            }
+            else run.Add(id);
+        }
+        Flush();
+        return text.ToString();
+
+        void Flush()
+        {
+            if (run.Count == 0) return;
+            text.Append(_bpe.Decode(run, considerSpecialTokens: false));
+            run.Clear();
+        }
+    }
 
     public string TokenText(int id) =>
         (uint)id < (uint)VocabularySize
-            ? _specialIds.Contains(id) ? "" : _bpe.Decode([id], considerSpecialTokens: false)
+            ? Decode([id])
             : throw new ArgumentOutOfRangeException(nameof(id), $"token id {id} is outside the vocabulary (size {VocabularySize})");
 
     /// <param name="path">tokenizer.json.</param>
@@ -101,7 +130,7 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
             var eos = Resolve(eosText, "EOS");
             var pad = config.TryGetValue("pad_token", out var padText) ? Resolve(padText, "PAD") : eos;
             int? bos = config.TryGetValue("bos_token", out var bosText) ? Resolve(bosText, "BOS") : null;
-            return new ByteLevelBpeTokenizer(bpe, size, specialIds, eos, pad, bos);
+            return new ByteLevelBpeTokenizer(bpe, size, specialIds, added.ToDictionary(kv => kv.Value, kv => kv.Key), eos, pad, bos);
 
             int Resolve(string token, string role) =>
                 added.TryGetValue(token, out var id) ? id

@@ -96,4 +96,40 @@ public sealed class ChatTemplateTests : IDisposable
         Assert.Equal(end, tokenizer.EosId); // a reply ends where its turn ends
         Assert.Equal("system\nhello\nuser\nhello world\nassistant\n", tokenizer.Decode(ids));
     }
+
+    [Fact]
+    public void Qwen3_has_no_default_system_prompt_and_its_thinking_switch_closes_an_empty_think_block()
+    {
+        var template = ChatMlTemplate.FromJinja(ChatTemplates.Qwen3, "tokenizer_config.json");
+        Assert.Null(template.DefaultSystemPrompt);
+        Assert.Equal("<think>\n\n</think>\n\n", template.ThinkingOffSuffix);
+        // What Qwen3's Jinja renders for one user turn with add_generation_prompt, by hand from the template text.
+        Assert.Equal("<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n", template.RenderPrompt("2+2?"));
+        Assert.Equal("<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n", template.RenderPrompt("2+2?", enableThinking: true));
+        Assert.Equal("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n",
+            template.RenderPrompt("2+2?", "Be brief.", enableThinking: false));
+    }
+
+    [Fact]
+    public void Turning_thinking_off_on_a_template_without_the_switch_is_an_error_not_a_silent_no_op()
+    {
+        var qwen25 = ChatMlTemplate.FromJinja(ChatTemplates.Qwen25, "tokenizer_config.json");
+        Assert.Null(qwen25.ThinkingOffSuffix);
+        Assert.Contains("enable_thinking = false", Assert.Throws<ArgumentException>(() => qwen25.RenderPrompt("q", enableThinking: false)).Message);
+    }
+
+    [Fact]
+    public void Think_tags_are_added_tokens_that_encode_whole_and_decode_to_their_text_while_specials_decode_to_nothing()
+    {
+        TinyQwenFolder.WriteTokenizer(_dir, ChatTemplates.Qwen3);
+        var tokenizer = HuggingFaceLoader.LoadTokenizer(_dir);
+        var ids = tokenizer.Encode("<think>hello</think>world<|im_end|>");
+        Assert.Equal(TinyQwenFolder.ThinkId, ids[0]);
+        Assert.Contains(TinyQwenFolder.ThinkId + 1, ids);
+        Assert.Equal(tokenizer.IdOf("<|im_end|>"), ids[^1]);
+        // As Hugging Face's decode(skip_special_tokens=True): <think> is not special, so a verifier sees it.
+        Assert.Equal("<think>hello</think>world", tokenizer.Decode(ids));
+        Assert.Equal("<think>", tokenizer.TokenText(TinyQwenFolder.ThinkId));
+        Assert.Equal("", tokenizer.TokenText(tokenizer.IdOf("<|im_end|>")!.Value));
+    }
 }

@@ -22,7 +22,7 @@ public sealed class FolderErrorTests : IDisposable
     }
 
     private static HuggingFaceFolderException LoadFails(string dir, int maxSequenceLength = 32) =>
-        Assert.Throws<HuggingFaceFolderException>(() => HuggingFaceLoader.LoadQwen2(dir, maxSequenceLength).Dispose());
+        Assert.Throws<HuggingFaceFolderException>(() => HuggingFaceLoader.LoadDecoder(dir, maxSequenceLength).Dispose());
 
     [Fact]
     public void A_missing_tensor_is_named()
@@ -46,9 +46,18 @@ public sealed class FolderErrorTests : IDisposable
     [Fact]
     public void An_unknown_architecture_is_named_with_the_supported_ones()
     {
-        var dir = Folder((c, _) => c["architectures"] = new JsonArray("LlamaForCausalLM"));
+        var dir = Folder((c, _) => c["architectures"] = new JsonArray("MistralForCausalLM"));
         var error = LoadFails(dir);
-        Assert.Contains("architecture 'LlamaForCausalLM' is not supported (supported: Qwen2ForCausalLM)", error.Message);
+        Assert.Contains("architectures: 'MistralForCausalLM' is not supported (supported: Qwen2ForCausalLM, Qwen3ForCausalLM, LlamaForCausalLM)", error.Message);
+        Assert.EndsWith("config.json", error.Location);
+    }
+
+    [Fact]
+    public void A_mixture_of_experts_model_is_refused_as_such()
+    {
+        var dir = Folder((c, _) => c["architectures"] = new JsonArray("Qwen3MoeForCausalLM"));
+        var error = LoadFails(dir);
+        Assert.Contains("architectures: 'Qwen3MoeForCausalLM' is a mixture-of-experts model, which is not supported", error.Message);
         Assert.EndsWith("config.json", error.Location);
     }
 
@@ -64,7 +73,7 @@ public sealed class FolderErrorTests : IDisposable
             c["tie_word_embeddings"] = true;
             w["model.layers.0.self_attn.rotary_emb.inv_freq"] = ones(4);
         });
-        using var model = HuggingFaceLoader.LoadQwen2(leftovers, 32);
+        using var model = HuggingFaceLoader.LoadDecoder(leftovers, 32);
         Assert.DoesNotContain(model.NamedParameters(), p => p.Name == "lm_head.weight");
     }
 
@@ -98,7 +107,7 @@ public sealed class FolderErrorTests : IDisposable
         Assert.Contains("convert the model to safetensors", LoadFails(pickle).Message);
 
         Assert.Contains("model folder not found", LoadFails(Path.Combine(_root, "nowhere")).Message);
-        Assert.Contains("max_position_embeddings = 256", LoadFails(Folder(), maxSequenceLength: 1000).Message);
+        Assert.Contains("max_position_embeddings: the run asks for sequences of 1000 tokens but the model supports 256", LoadFails(Folder(), maxSequenceLength: 1000).Message);
     }
 
     [Fact]
@@ -109,6 +118,6 @@ public sealed class FolderErrorTests : IDisposable
         Assert.Contains("unsupported chat template", error.Message);
         Assert.EndsWith("tokenizer_config.json", error.Location);
         // The weights themselves are still a valid Qwen2 model.
-        HuggingFaceLoader.LoadQwen2(dir, 32).Dispose();
+        HuggingFaceLoader.LoadDecoder(dir, 32).Dispose();
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using ActorRL.Model.HuggingFace;
-using ActorRL.Model.Qwen2;
+using ActorRL.Model.Decoder;
 using ActorRL.Model.SafeTensors;
 using static TorchSharp.torch;
 
@@ -19,7 +19,7 @@ public sealed class FolderRoundTripTests : IDisposable
         return TinyQwenFolder.Write(Path.Combine(_root, $"source-{tie}-{seed}"), config, TinyQwenFolder.RandomWeights(config, seed), ScalarType.Float32);
     }
 
-    private static Tensor Logits(Qwen2ForCausalLM model)
+    private static Tensor Logits(DecoderForCausalLM model)
     {
         using var noGrad = no_grad();
         var ids = tensor(new long[] { 270, 5, 88, 271, 17, 200, 3, 9, 150, 255, 12, 40 }).view(2, 6);
@@ -35,9 +35,9 @@ public sealed class FolderRoundTripTests : IDisposable
         var source = Source(tie);
         var saved = Path.Combine(_root, "saved");
         using var scope = NewDisposeScope();
-        using var original = HuggingFaceLoader.LoadQwen2(source, 32);
+        using var original = HuggingFaceLoader.LoadDecoder(source, 32);
         HuggingFaceWriter.Save(original, saved, new HuggingFaceSaveOptions(MaxShardBytes: maxShardBytes, CompanionSource: source));
-        using var reloaded = HuggingFaceLoader.LoadQwen2(saved, 32);
+        using var reloaded = HuggingFaceLoader.LoadDecoder(saved, 32);
         Assert.True(Identical.Tensors(Logits(original), Logits(reloaded)));
 
         var sharded = maxShardBytes < 100_000;
@@ -67,7 +67,7 @@ public sealed class FolderRoundTripTests : IDisposable
     {
         var source = Source(tie: true);
         var saved = Path.Combine(_root, "bf16");
-        using var model = HuggingFaceLoader.LoadQwen2(source, 32);
+        using var model = HuggingFaceLoader.LoadDecoder(source, 32);
         HuggingFaceWriter.Save(model, saved, new HuggingFaceSaveOptions(DType: ScalarType.BFloat16));
         var before = JsonNode.Parse(File.ReadAllText(Path.Combine(source, "config.json")))!.AsObject();
         var after = JsonNode.Parse(File.ReadAllText(Path.Combine(saved, "config.json")))!.AsObject();
@@ -78,7 +78,7 @@ public sealed class FolderRoundTripTests : IDisposable
         using var scope = NewDisposeScope();
         using var reader = SafeTensorsReader.Open(Path.Combine(saved, ModelFolder.SingleWeightsFile));
         Assert.All(reader.Tensors.Values, t => Assert.Equal(ScalarType.BFloat16, t.DType));
-        using var reloaded = HuggingFaceLoader.LoadQwen2(saved, 32);
+        using var reloaded = HuggingFaceLoader.LoadDecoder(saved, 32);
         var name = "model.layers.1.self_attn.q_proj.bias";
         var expected = model.NamedParameters().Single(p => p.Name == name).Parameter.to(ScalarType.BFloat16).to(ScalarType.Float32);
         Assert.True(Identical.Tensors(expected, reloaded.NamedParameters().Single(p => p.Name == name).Parameter));
@@ -89,7 +89,7 @@ public sealed class FolderRoundTripTests : IDisposable
     {
         var source = Source(tie: false);
         var target = Path.Combine(_root, "target");
-        using var model = HuggingFaceLoader.LoadQwen2(source, 32);
+        using var model = HuggingFaceLoader.LoadDecoder(source, 32);
         HuggingFaceWriter.Save(model, target, new HuggingFaceSaveOptions(MaxShardBytes: 4_000));
         var error = Assert.Throws<HuggingFaceFolderException>(() => HuggingFaceWriter.Save(model, target));
         Assert.Contains("not empty", error.Message);
@@ -111,7 +111,7 @@ public sealed class FolderRoundTripTests : IDisposable
             foreach (var (_, p) in policy.NamedParameters()) p.add_(0.01);
         }
         var saved = Path.Combine(_root, "trained");
-        HuggingFaceWriter.Save((Qwen2ForCausalLM)policy.Model, saved, new HuggingFaceSaveOptions(CompanionSource: source));
+        HuggingFaceWriter.Save((DecoderForCausalLM)policy.Model, saved, new HuggingFaceSaveOptions(CompanionSource: source));
         using var reloaded = HuggingFaceLoader.LoadPolicy(saved, 32);
         using var weights = policy.ExportWeights();
         using var again = reloaded.ExportWeights();

@@ -2,7 +2,7 @@ using ActorRL.Core.Algorithms;
 using ActorRL.Core.Configuration;
 using ActorRL.Model.HuggingFace;
 using ActorRL.Model.Policies;
-using ActorRL.Model.Qwen2;
+using ActorRL.Model.Decoder;
 using ActorRL.Model.Settings;
 using ActorRL.Tasks;
 using ActorRL.Tasks.Rewards;
@@ -33,7 +33,7 @@ public sealed class PretrainedSettingsTests : IDisposable
 
         var tokenizer = PolicyFactory.CreateTokenizer(settings);
         using var policy = PolicyFactory.Create(settings, tokenizer, seed: 0);
-        var model = Assert.IsType<Qwen2ForCausalLM>(policy.Model);
+        var model = Assert.IsType<DecoderForCausalLM>(policy.Model);
         Assert.Equal((ScalarType.Float16, 48, TinyQwenFolder.TokenizerVocabulary), (model.DType, model.MaxSequenceLength, tokenizer.VocabularySize));
 
         var format = PolicyFactory.CreatePromptFormatter(settings);
@@ -49,7 +49,7 @@ public sealed class PretrainedSettingsTests : IDisposable
         var error = Assert.Throws<SettingsException>(() => Model("actorrl.model.architecture = qwen2"));
         Assert.Contains("actorrl.model.path", error.Message);
         Assert.Contains("Hugging Face model folder", error.Message);
-        Assert.Contains("tiny-gpt | qwen2", Assert.Throws<SettingsException>(() => Model("actorrl.model.architecture = llama")).Message);
+        Assert.Contains("tiny-gpt | qwen2 | qwen3 | llama", Assert.Throws<SettingsException>(() => Model("actorrl.model.architecture = mistral")).Message);
 
         var dir = Path.Combine(_root, "base");
         TinyQwenFolder.WriteTokenizer(dir, chatTemplate: null);

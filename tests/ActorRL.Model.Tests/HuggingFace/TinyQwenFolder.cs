@@ -11,7 +11,8 @@ namespace ActorRL.Model.Tests.HuggingFace;
 /// ActorRL's writer: config.json with Hugging Face's keys, the weights under Hugging Face's tensor names and shapes
 /// (spelled out here, not taken from our model), split into safetensors shards with model.safetensors.index.json,
 /// a small byte-level BPE tokenizer.json with Qwen's pre-tokenizer and special tokens, and tokenizer_config.json
-/// with a chat template. Hidden 32, 2 layers, 4 query heads sharing 2 key/value heads, head_dim 8.
+/// with a chat template. Hidden 32, 2 layers, 4 query heads sharing 2 key/value heads, head_dim 8 (Qwen2, Llama) or
+/// 16 (Qwen3, whose head_dim is its own field: q_proj is then 64 × 32, wider than the residual stream).
 /// </summary>
 internal static class TinyQwenFolder
 {
@@ -21,14 +22,48 @@ internal static class TinyQwenFolder
     public const int Heads = 4;
     public const int KeyValueHeads = 2;
     public const int HeadDim = Hidden / Heads;
+    public const int Qwen3HeadDim = 16;
 
     private static readonly string[] Merges = ["h e", "l l", "he ll", "hell o", "Ġ w", "o r", "Ġw or", "Ġwor l", "Ġworl d", "1 2"];
 
-    /// <summary>Ids in tokenizer.json: 256 byte tokens, the merges, then &lt;|endoftext|&gt;, &lt;|im_start|&gt;, &lt;|im_end|&gt;.</summary>
-    public static readonly int TokenizerVocabulary = 256 + Merges.Length + 3;
+    /// <summary>
+    /// Ids in tokenizer.json: 256 byte tokens, the merges, then the special &lt;|endoftext|&gt;, &lt;|im_start|&gt;,
+    /// &lt;|im_end|&gt; and, as in Qwen3, the added but not special &lt;think&gt; and &lt;/think&gt;.
+    /// </summary>
+    public static readonly int TokenizerVocabulary = 256 + Merges.Length + 5;
+
+    /// <summary>Id of &lt;think&gt; (&lt;/think&gt; is the next one).</summary>
+    public static readonly int ThinkId = 256 + Merges.Length + 3;
 
     /// <param name="paddedVocabulary">vocab_size larger than the tokenizer's ids, as real Qwen2.5 checkpoints have (151936 vs 151665).</param>
-    public static JsonObject Config(bool tie, bool paddedVocabulary = false, double ropeTheta = 50000.0) => new()
+    public static JsonObject Config(bool tie, bool paddedVocabulary = false, double ropeTheta = 50000.0) => Qwen2Config(tie, paddedVocabulary, ropeTheta);
+
+    /// <summary>config.json of the tiny model in <paramref name="architecture"/>'s own keys (Qwen2ForCausalLM, Qwen3ForCausalLM, LlamaForCausalLM).</summary>
+    public static JsonObject Config(string architecture, bool tie, bool paddedVocabulary = false)
+    {
+        var config = Qwen2Config(tie, paddedVocabulary, 50000.0);
+        config["architectures"] = new JsonArray(architecture);
+        switch (architecture)
+        {
+            case "Qwen3ForCausalLM":
+                // Qwen3: head_dim stated, no q/k/v biases, no max_window_layers.
+                config["model_type"] = "qwen3";
+                config["head_dim"] = Qwen3HeadDim;
+                config["attention_bias"] = false;
+                config.Remove("max_window_layers");
+                break;
+            case "LlamaForCausalLM":
+                config["model_type"] = "llama";
+                config["attention_bias"] = false;
+                config["mlp_bias"] = false;
+                config["pretraining_tp"] = 1;
+                foreach (var key in new[] { "max_window_layers", "sliding_window", "use_sliding_window" }) config.Remove(key);
+                break;
+        }
+        return config;
+    }
+
+    private static JsonObject Qwen2Config(bool tie, bool paddedVocabulary, double ropeTheta) => new()
     {
         ["architectures"] = new JsonArray("Qwen2ForCausalLM"),
         ["model_type"] = "qwen2",
@@ -56,10 +91,17 @@ internal static class TinyQwenFolder
         ["vocab_size"] = paddedVocabulary ? TokenizerVocabulary + 19 : TokenizerVocabulary,
     };
 
-    /// <summary>Random weights under Hugging Face's Qwen2 names. Biases and norm gains are random too, so every parameter matters.</summary>
+    /// <summary>
+    /// Random weights under Hugging Face's names for the config's architecture (Qwen2: q/k/v biases; Qwen3: q_norm and
+    /// k_norm, no biases; Llama: neither). Biases and norm gains are random too, so every parameter matters.
+    /// </summary>
     public static Dictionary<string, Tensor> RandomWeights(JsonObject config, long seed)
     {
         var vocab = config["vocab_size"]!.GetValue<int>();
+        var architecture = config["architectures"]![0]!.GetValue<string>();
+        var bias = architecture == "Qwen2ForCausalLM";
+        var qkNorm = architecture == "Qwen3ForCausalLM";
+        var headDim = config["head_dim"]?.GetValue<int>() ?? HeadDim;
         using var generator = new Generator((ulong)seed);
         var weights = new Dictionary<string, Tensor>(StringComparer.Ordinal)
         {
@@ -70,13 +112,21 @@ internal static class TinyQwenFolder
         {
             var p = $"model.layers.{i}.";
             weights[p + "input_layernorm.weight"] = Gain();
-            weights[p + "self_attn.q_proj.weight"] = Normal([Heads * HeadDim, Hidden], 0.25);
-            weights[p + "self_attn.q_proj.bias"] = Normal([Heads * HeadDim], 0.2);
-            weights[p + "self_attn.k_proj.weight"] = Normal([KeyValueHeads * HeadDim, Hidden], 0.25);
-            weights[p + "self_attn.k_proj.bias"] = Normal([KeyValueHeads * HeadDim], 0.2);
-            weights[p + "self_attn.v_proj.weight"] = Normal([KeyValueHeads * HeadDim, Hidden], 0.25);
-            weights[p + "self_attn.v_proj.bias"] = Normal([KeyValueHeads * HeadDim], 0.2);
-            weights[p + "self_attn.o_proj.weight"] = Normal([Hidden, Heads * HeadDim], 0.2);
+            weights[p + "self_attn.q_proj.weight"] = Normal([Heads * headDim, Hidden], 0.25);
+            weights[p + "self_attn.k_proj.weight"] = Normal([KeyValueHeads * headDim, Hidden], 0.25);
+            weights[p + "self_attn.v_proj.weight"] = Normal([KeyValueHeads * headDim, Hidden], 0.25);
+            weights[p + "self_attn.o_proj.weight"] = Normal([Hidden, Heads * headDim], 0.2);
+            if (bias)
+            {
+                weights[p + "self_attn.q_proj.bias"] = Normal([Heads * headDim], 0.2);
+                weights[p + "self_attn.k_proj.bias"] = Normal([KeyValueHeads * headDim], 0.2);
+                weights[p + "self_attn.v_proj.bias"] = Normal([KeyValueHeads * headDim], 0.2);
+            }
+            if (qkNorm)
+            {
+                weights[p + "self_attn.q_norm.weight"] = Gain(headDim);
+                weights[p + "self_attn.k_norm.weight"] = Gain(headDim);
+            }
             weights[p + "post_attention_layernorm.weight"] = Gain();
             weights[p + "mlp.gate_proj.weight"] = Normal([Intermediate, Hidden], 0.25);
             weights[p + "mlp.up_proj.weight"] = Normal([Intermediate, Hidden], 0.25);
@@ -86,7 +136,7 @@ internal static class TinyQwenFolder
         return weights;
 
         Tensor Normal(long[] shape, double std) => randn(shape, generator: generator) * std;
-        Tensor Gain() => 1 + 0.2 * randn([Hidden], generator: generator);
+        Tensor Gain(int size = Hidden) => 1 + 0.2 * randn([size], generator: generator);
     }
 
     /// <summary>
@@ -152,8 +202,8 @@ internal static class TinyQwenFolder
         foreach (var (_, c) in BytesToUnicode().OrderBy(kv => kv.Key)) vocab[c.ToString()] = id++;
         foreach (var merge in Merges) vocab[merge.Replace(" ", "")] = id++;
         var added = new JsonArray();
-        foreach (var special in new[] { "<|endoftext|>", "<|im_start|>", "<|im_end|>" })
-            added.Add(new JsonObject { ["id"] = id++, ["content"] = special, ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false, ["normalized"] = false, ["special"] = true });
+        foreach (var (content, special) in new[] { ("<|endoftext|>", true), ("<|im_start|>", true), ("<|im_end|>", true), ("<think>", false), ("</think>", false) })
+            added.Add(new JsonObject { ["id"] = id++, ["content"] = content, ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false, ["normalized"] = false, ["special"] = special });
         var tokenizer = new JsonObject
         {
             ["version"] = "1.0",

@@ -5,10 +5,10 @@ using ActorRL.Model.Tests.HuggingFace;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
-namespace ActorRL.Model.Tests.Qwen2;
+namespace ActorRL.Model.Tests.Decoder;
 
 /// <summary>
-/// The tiny model's logits against tests/reference/qwen2_reference.py: a Qwen2 forward written separately in
+/// The tiny models' logits against tests/reference/decoder_reference.py: a Qwen2/Qwen3/Llama forward written separately in
 /// PyTorch (Debian's python3-torch), reading the same Hugging Face folder with its own safetensors parser.
 /// Without /usr/bin/python3 + torch + numpy the test is skipped with the reason — except under CI=true, where the
 /// reference is required and its absence fails the test.
@@ -22,22 +22,25 @@ public sealed class ReferenceLogitsTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [SkippableTheory]
-    [InlineData(true, false, "F32", 3)]   // tied embeddings, float32 shards with an index
-    [InlineData(false, true, "BF16", 1)]  // separate lm_head, padded vocabulary, one bfloat16 model.safetensors
-    public void Logits_equal_an_independent_pytorch_forward_to_1e_4(bool tie, bool paddedVocabulary, string storage, int shards)
+    [InlineData("Qwen2ForCausalLM", true, false, "F32", 3)]   // tied embeddings, float32 shards with an index
+    [InlineData("Qwen2ForCausalLM", false, true, "BF16", 1)]  // separate lm_head, padded vocabulary, one bfloat16 model.safetensors
+    [InlineData("Qwen3ForCausalLM", true, true, "BF16", 2)]   // q/k norms, head_dim 16 ≠ hidden / heads, no biases
+    [InlineData("Qwen3ForCausalLM", false, false, "F16", 1)]  // untied, float16 storage
+    [InlineData("LlamaForCausalLM", false, false, "F32", 1)]  // no biases, no q/k norms
+    public void Logits_equal_an_independent_pytorch_forward_to_1e_4(string architecture, bool tie, bool paddedVocabulary, string storage, int shards)
     {
         RequireReference();
-        var storeAs = storage == "BF16" ? ScalarType.BFloat16 : ScalarType.Float32;
+        var storeAs = storage switch { "BF16" => ScalarType.BFloat16, "F16" => ScalarType.Float16, _ => ScalarType.Float32 };
         string dir;
         using (var scope = NewDisposeScope())
         {
-            var config = TinyQwenFolder.Config(tie, paddedVocabulary);
+            var config = TinyQwenFolder.Config(architecture, tie, paddedVocabulary);
             dir = TinyQwenFolder.Write(Path.Combine(_root, "model"), config, TinyQwenFolder.RandomWeights(config, seed: 11), storeAs, shards);
         }
         long[][] rows = [[267, 5, 88, 266, 17, 200, 3, 9, 150, 255, 12, 40, 268], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]];
 
         var expected = RunReference(dir, rows);
-        using var model = HuggingFaceLoader.LoadQwen2(dir, maxSequenceLength: 64);
+        using var model = HuggingFaceLoader.LoadDecoder(dir, maxSequenceLength: 64);
         using var scope2 = NewDisposeScope();
         using var noGrad = no_grad();
         var width = rows[0].Length;
@@ -86,10 +89,10 @@ public sealed class ReferenceLogitsTests(ITestOutputHelper output) : IDisposable
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "tests", "reference", "qwen2_reference.py");
+            var candidate = Path.Combine(dir.FullName, "tests", "reference", "decoder_reference.py");
             if (File.Exists(candidate)) return candidate;
         }
-        throw new FileNotFoundException($"tests/reference/qwen2_reference.py not found above {AppContext.BaseDirectory}");
+        throw new FileNotFoundException($"tests/reference/decoder_reference.py not found above {AppContext.BaseDirectory}");
     }
 
     private static string? FindMissing()

@@ -1,10 +1,10 @@
 using ActorRL.Model.HuggingFace;
 using ActorRL.Model.Policies;
-using ActorRL.Model.Qwen2;
+using ActorRL.Model.Decoder;
 using ActorRL.Model.Tests.HuggingFace;
 using static TorchSharp.torch;
 
-namespace ActorRL.Model.Tests.Qwen2;
+namespace ActorRL.Model.Tests.Decoder;
 
 public sealed class Qwen2PolicyTests : IDisposable
 {
@@ -29,7 +29,7 @@ public sealed class Qwen2PolicyTests : IDisposable
         var weights = TinyQwenFolder.RandomWeights(config, seed: 4);
         var dir = TinyQwenFolder.Write(Path.Combine(_root, "names"), config, weights);
 
-        using var model = HuggingFaceLoader.LoadQwen2(dir, maxSequenceLength: 64);
+        using var model = HuggingFaceLoader.LoadDecoder(dir, maxSequenceLength: 64);
         var parameters = model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
         Assert.Equal(weights.Keys.Order(), parameters.Keys.Order());
         Assert.Equal(tie, !parameters.ContainsKey("lm_head.weight"));
@@ -46,7 +46,7 @@ public sealed class Qwen2PolicyTests : IDisposable
     [Fact]
     public void The_kv_cache_holds_only_the_key_value_heads()
     {
-        using var model = HuggingFaceLoader.LoadQwen2(Folder(tie: true), maxSequenceLength: 64);
+        using var model = HuggingFaceLoader.LoadDecoder(Folder(tie: true), maxSequenceLength: 64);
         using var cache = model.CreateKvCache(batchSize: 3, capacity: 20);
         using var scope = NewDisposeScope();
         var (keys, _) = cache.Append(0, zeros(3, TinyQwenFolder.KeyValueHeads, 5, TinyQwenFolder.HeadDim), zeros(3, TinyQwenFolder.KeyValueHeads, 5, TinyQwenFolder.HeadDim));
@@ -107,8 +107,8 @@ public sealed class Qwen2PolicyTests : IDisposable
         for (var i = 0; i < 3; i++) OneStep(i); // gradients exist from here on
         var liveBefore = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         for (var i = 3; i < 11; i++) OneStep(i);
-        HuggingFaceWriter.Save((Qwen2ForCausalLM)policy.Model, Path.Combine(_root, "leak"), new HuggingFaceSaveOptions(MaxShardBytes: 4_000));
-        HuggingFaceLoader.LoadQwen2(Path.Combine(_root, "leak"), 64).Dispose();
+        HuggingFaceWriter.Save((DecoderForCausalLM)policy.Model, Path.Combine(_root, "leak"), new HuggingFaceSaveOptions(MaxShardBytes: 4_000));
+        HuggingFaceLoader.LoadDecoder(Path.Combine(_root, "leak"), 64).Dispose();
         Assert.Equal(liveBefore, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
@@ -121,9 +121,9 @@ public sealed class Qwen2PolicyTests : IDisposable
         var bf16 = TinyQwenFolder.Write(Path.Combine(_root, "bf16"), config, weights, ScalarType.BFloat16, shards: 2);
         var fp16 = TinyQwenFolder.Write(Path.Combine(_root, "fp16"), config, weights, ScalarType.Float16, shards: 1);
 
-        using var wide = HuggingFaceLoader.LoadQwen2(bf16, 32, dtype: ScalarType.Float32);
-        using var narrow = HuggingFaceLoader.LoadQwen2(bf16, 32, dtype: ScalarType.BFloat16);
-        using var half = HuggingFaceLoader.LoadQwen2(fp16, 32, dtype: ScalarType.Float64);
+        using var wide = HuggingFaceLoader.LoadDecoder(bf16, 32, dtype: ScalarType.Float32);
+        using var narrow = HuggingFaceLoader.LoadDecoder(bf16, 32, dtype: ScalarType.BFloat16);
+        using var half = HuggingFaceLoader.LoadDecoder(fp16, 32, dtype: ScalarType.Float64);
         Assert.Equal((ScalarType.Float32, ScalarType.BFloat16, ScalarType.Float64), (wide.DType, narrow.DType, half.DType));
         var name = "model.layers.0.mlp.up_proj.weight";
         var expected = weights[name];
@@ -145,9 +145,9 @@ public sealed class Qwen2PolicyTests : IDisposable
     [Fact]
     public void A_fresh_model_is_initialised_like_hugging_face_and_reproducibly()
     {
-        var config = Qwen2Config.Create(300, 32, 64, 2, 4, 2, tieWordEmbeddings: false);
-        using var a = new Qwen2ForCausalLM(config, 64, seed: 5);
-        using var b = new Qwen2ForCausalLM(config, 64, seed: 5);
+        var config = DecoderConfig.Create(DecoderFamily.Qwen2, 300, 32, 64, 2, 4, 2, tieWordEmbeddings: false);
+        using var a = new DecoderForCausalLM(config, 64, seed: 5);
+        using var b = new DecoderForCausalLM(config, 64, seed: 5);
         var pa = a.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
         foreach (var (name, parameter) in b.NamedParameters()) Assert.True(Identical.Tensors(parameter, pa[name]), name);
         Assert.Equal(0, pa["model.layers.0.self_attn.v_proj.bias"].abs().sum().item<float>());
@@ -155,6 +155,6 @@ public sealed class Qwen2PolicyTests : IDisposable
         Assert.InRange(pa["lm_head.weight"].std().item<float>(), 0.018, 0.022);
     }
 
-    private static TorchSharp.Modules.Parameter Parameter(Qwen2ForCausalLM model, string name) =>
+    private static TorchSharp.Modules.Parameter Parameter(DecoderForCausalLM model, string name) =>
         model.NamedParameters().Single(p => p.Name == name).Parameter;
 }

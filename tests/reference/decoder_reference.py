@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""An independent Qwen2 forward pass, the numerical reference for ActorRL's TorchSharp Qwen2ForCausalLM.
+"""An independent Qwen2 / Qwen3 / Llama forward pass, the numerical reference for ActorRL's DecoderForCausalLM.
 
-Written from the Hugging Face Qwen2 definition (transformers/models/qwen2/modeling_qwen2.py) with plain
-PyTorch and nothing from ActorRL: it reads a local Hugging Face folder itself (config.json, model.safetensors
+Written from the Hugging Face definitions (transformers/models/qwen2/modeling_qwen2.py, qwen3/modeling_qwen3.py,
+llama/modeling_llama.py) with plain PyTorch and nothing from ActorRL: it reads a local Hugging Face folder itself (config.json, model.safetensors
 or model.safetensors.index.json with its shards; the safetensors format is parsed here with struct/json/numpy,
 because the safetensors package is not installed) and computes in float64.
 
-Usage: qwen2_reference.py FOLDER IDS_JSON
+Usage: decoder_reference.py FOLDER IDS_JSON
   IDS_JSON is a JSON list of token-id lists (each row its own sequence at positions 0..len-1).
 Prints {"logits": [...]} — one [len, vocab_size] list per row — as JSON on stdout.
 
@@ -75,10 +75,15 @@ def rotate_half(x):
 
 def forward(config, w, ids):
     """Logits [T, vocab] of one sequence of token ids at positions 0..T-1."""
+    arch = config["architectures"][0]
     hidden = config["hidden_size"]
     n_heads = config["num_attention_heads"]
     n_kv = config.get("num_key_value_heads", n_heads)
-    head_dim = config.get("head_dim", hidden // n_heads)
+    # Qwen3Config's head_dim defaults to 128; Qwen2 and Llama derive it.
+    head_dim = config.get("head_dim") or (128 if arch == "Qwen3ForCausalLM" else hidden // n_heads)
+    # Qwen2 always has q/k/v biases; Qwen3 and Llama only with attention_bias.
+    bias = arch == "Qwen2ForCausalLM" or config.get("attention_bias", False)
+    qk_norm = arch == "Qwen3ForCausalLM"
     eps = config["rms_norm_eps"]
     theta = config.get("rope_theta", 10000.0)
     T = len(ids)
@@ -93,11 +98,20 @@ def forward(config, w, ids):
     for i in range(config["num_hidden_layers"]):
         p = f"model.layers.{i}."
         h = rms_norm(x, w[p + "input_layernorm.weight"], eps)
-        q = h @ w[p + "self_attn.q_proj.weight"].T + w[p + "self_attn.q_proj.bias"]
-        k = h @ w[p + "self_attn.k_proj.weight"].T + w[p + "self_attn.k_proj.bias"]
-        v = h @ w[p + "self_attn.v_proj.weight"].T + w[p + "self_attn.v_proj.bias"]
-        q = q.view(T, n_heads, head_dim).transpose(0, 1)  # [H, T, D]
-        k = k.view(T, n_kv, head_dim).transpose(0, 1)
+        q = h @ w[p + "self_attn.q_proj.weight"].T
+        k = h @ w[p + "self_attn.k_proj.weight"].T
+        v = h @ w[p + "self_attn.v_proj.weight"].T
+        if bias:
+            q = q + w[p + "self_attn.q_proj.bias"]
+            k = k + w[p + "self_attn.k_proj.bias"]
+            v = v + w[p + "self_attn.v_proj.bias"]
+        q = q.view(T, n_heads, head_dim)
+        k = k.view(T, n_kv, head_dim)
+        if qk_norm:  # Qwen3: RMSNorm over each head's dimensions, before RoPE
+            q = rms_norm(q, w[p + "self_attn.q_norm.weight"], eps)
+            k = rms_norm(k, w[p + "self_attn.k_norm.weight"], eps)
+        q = q.transpose(0, 1)  # [H, T, D]
+        k = k.transpose(0, 1)
         v = v.view(T, n_kv, head_dim).transpose(0, 1)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
@@ -122,8 +136,8 @@ def main():
     folder, ids_json = sys.argv[1], sys.argv[2]
     with open(os.path.join(folder, "config.json")) as f:
         config = json.load(f)
-    if config.get("architectures") != ["Qwen2ForCausalLM"]:
-        sys.exit(f"{folder}: not a Qwen2ForCausalLM folder")
+    if config.get("architectures") not in (["Qwen2ForCausalLM"], ["Qwen3ForCausalLM"], ["LlamaForCausalLM"]):
+        sys.exit(f"{folder}: not a Qwen2ForCausalLM, Qwen3ForCausalLM or LlamaForCausalLM folder")
     weights = read_weights(folder)
     rows = json.loads(ids_json)
     with torch.no_grad():
