@@ -58,10 +58,13 @@ public class VerifyCommandTests
     public void The_shipped_sample_passes()
     {
         var output = new StringWriter();
-        using var file = File.OpenText(RepositoryFile("samples/verify/checks.jsonl"));
+        var path = RepositoryFile("samples/verify/checks.jsonl");
+        using var file = File.OpenText(path);
         var code = VerifyCheckRunner.Run(file, output);
         Assert.True(code == 0, output.ToString());
-        Assert.Matches(@"^(2\d|3\d) passed, 0 failed$", output.ToString().Trim());
+        // Every line of the sample is a case: none may be skipped unread.
+        var cases = File.ReadLines(path).Count(line => line.Trim().Length > 0);
+        Assert.Equal($"{cases} passed, 0 failed", output.ToString().Trim());
     }
 
     private static string RepositoryFile(string relative)
