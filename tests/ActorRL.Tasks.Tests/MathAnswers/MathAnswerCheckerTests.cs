@@ -153,6 +153,53 @@ public class MathAnswerCheckerTests
         { "6", @"\boxed{6 \text{ ft}^2}", true },
     };
 
+    /// <summary>Qwen2.5/Qwen3 write units and currency inside the box; the number beside them is the answer.</summary>
+    public static TheoryData<string, string, bool> UnitsAndCurrency => new()
+    {
+        { "#### 18", @"So she makes $\boxed{18 \text{ dollars}}$.", true },
+        { "#### 18", @"$\boxed{\$18}$", true },
+        { "#### 18", @"\boxed{\$18.00}", true },
+        { "#### 18", @"\boxed{\text{\$}18}", true },
+        { "#### 18", @"\boxed{18\text{ cm}^2}", true },
+        { "#### 5", @"\boxed{5 \text{ apples}}", true },
+        { "#### 18", "The answer is 18 dollars.", true },
+        { "#### 18", "She makes 9 * 2 = $18.00", true },
+        { "#### 18", "18 km/h", true },
+        { "#### 18", @"\boxed{18 \text{ km/h}}", true },
+        { "#### 18", @"\boxed{\text{18}}", true },
+        { "#### 18", @"\boxed{\text{18 dollars}}", true },
+        { "#### 3", @"\boxed{3\ \text{hours}}", true },
+        { "#### 18", @"\boxed{\textbf{18}}", true },
+        { "#### 18", @"\boxed{18 \mbox{ m}}", true },
+        { "#### 18", @"\boxed{18\,\text{m}}", true },
+        { "#### 18", @"\boxed{€18}", true },
+        { "#### 1800", @"\boxed{1,800 \text{ dollars}}", true },
+        { @"\frac{1}{2}", @"\boxed{\frac{1}{2} \text{ cup}}", true },
+        { @"4\pi", @"\boxed{4\pi \text{ cm}^2}", true },
+        { "#### 18", @"\boxed{19 \text{ dollars}}", false },
+        { "#### 18", @"\boxed{19 \mbox{ m}}", false },
+        { "#### 18", @"\boxed{\$19}", false },
+        { "#### 18", "The answer is 19 dollars.", false },
+        { "#### 18", @"\boxed{1.8 \text{ km}}", false },
+        { @"\frac{1}{2}", @"\boxed{\frac{1}{3} \text{ cup}}", false },
+    };
+
+    /// <summary>A boxed answer that is only text compares as text, and never as the number of some other answer.</summary>
+    public static TheoryData<string, string, bool> TextInsideTheBox => new()
+    {
+        { @"\text{Monday}", @"\boxed{\text{Monday}}", true },
+        { "Monday", @"\boxed{\textbf{Monday}}", true },
+        { @"\text{Monday}", @"\boxed{\text{Tuesday}}", false },
+        { @"\text{Monday morning}", @"\boxed{\text{Monday}\text{ morning}}", true },
+        { @"\text{Monday}", @"\boxed{\text{Monday}\text{ morning}}", false },
+        { "#### 18", @"\boxed{\text{eighteen dollars}}", false },
+        { "-2, 3", @"\boxed{x=3 \text{ or } x=-2}", true },
+        { "3", @"\boxed{x=3 \text{ or } x=-2}", false },
+        { "3, 4", @"\boxed{3 \text{ or } 4}", true },
+        { "3", @"\boxed{3 \text{ or } 4}", false },
+        { "3", @"\boxed{3 \text{ and } 4 \text{ apples}}", false },
+    };
+
     public static TheoryData<string, string, bool> DelimitersAndFallbacks => new()
     {
         { "7", @"Therefore the value is $7$", true },
@@ -184,6 +231,14 @@ public class MathAnswerCheckerTests
     [Theory]
     [MemberData(nameof(MoreLatexVariants))]
     public void More_latex_variants(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
+
+    [Theory]
+    [MemberData(nameof(UnitsAndCurrency))]
+    public void Units_and_currency_beside_a_number(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
+
+    [Theory]
+    [MemberData(nameof(TextInsideTheBox))]
+    public void Text_inside_the_box(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
 
     [Theory]
     [MemberData(nameof(DelimitersAndFallbacks))]
