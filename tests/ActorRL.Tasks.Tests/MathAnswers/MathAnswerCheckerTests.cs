@@ -184,6 +184,22 @@ public class MathAnswerCheckerTests
         { @"\frac{1}{2}", @"\boxed{\frac{1}{3} \text{ cup}}", false },
     };
 
+    /// <summary>
+    /// A percent matches the gold value as written or as the fraction it means (50% ↔ 50 or 0.5), as the Qwen2.5-Math
+    /// evaluator's graders accept; without a % on either side the numbers must agree as written (0.5 ≠ 50).
+    /// </summary>
+    public static TheoryData<string, string, bool> Percent => new()
+    {
+        { "#### 50", @"So she saved $\boxed{50\%}$ of her money.", true },
+        { "#### 50", "The answer is 50%.", true },
+        { "0.5", @"\boxed{50\%}", true },
+        { @"50\%", @"\boxed{50}", true },
+        { "#### 50", @"\boxed{51\%}", false },
+        { "#### 50", @"\boxed{0.5\%}", false },
+        { "#### 50", @"\boxed{0.5}", false },
+        { "#### 50", @"\boxed{5000}", false },
+    };
+
     /// <summary>A boxed answer that is only text compares as text, and never as the number of some other answer.</summary>
     public static TheoryData<string, string, bool> TextInsideTheBox => new()
     {
@@ -235,6 +251,10 @@ public class MathAnswerCheckerTests
     [Theory]
     [MemberData(nameof(UnitsAndCurrency))]
     public void Units_and_currency_beside_a_number(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
+
+    [Theory]
+    [MemberData(nameof(Percent))]
+    public void Percent_against_a_plain_gold(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
 
     [Theory]
     [MemberData(nameof(TextInsideTheBox))]
