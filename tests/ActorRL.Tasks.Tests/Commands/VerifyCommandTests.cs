@@ -16,6 +16,14 @@ public class VerifyCommandTests
     }
 
     [Fact]
+    public void Verify_names_a_final_statement_as_its_rule()
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, VerifyCommandLogic.Verify("#### 5", "Subtracting 3, 2x = 10, hence x = 5.", output));
+        Assert.Contains("extracted: 5  [final statement]", output.ToString());
+    }
+
+    [Fact]
     public void Verify_returns_1_for_a_wrong_or_missing_answer()
     {
         var output = new StringWriter();

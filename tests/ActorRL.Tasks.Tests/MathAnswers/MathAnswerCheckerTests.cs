@@ -216,6 +216,28 @@ public class MathAnswerCheckerTests
         { "3", @"\boxed{3 \text{ and } 4 \text{ apples}}", false },
     };
 
+    /// <summary>Responses without \boxed, #### or an answer phrase that end in "x = value".</summary>
+    public static TheoryData<string, string, bool> FinalStatements => new()
+    {
+        { "#### 5", "Subtracting 3 from both sides, 2x = 10, hence x = 5.", true },
+        { "#### 5", "so 2x = 10, hence x = 5.", true },
+        { "#### 5", "Subtracting 3 from both sides, 2x = 10, hence x = 6.", false },
+        { "#### 10", "Subtracting 3 from both sides, 2x = 10, hence x = 5.", false },
+        { "#### 3", "Solving both equations gives x = 5, y = 3.", true },
+        { "#### 5", "Solving both equations gives x = 5, y = 3.", false },
+        { "#### 72", "Natalia sold 48/2 = 24 clips in May and 48+24 = 72 in all, so x = 72.", true },
+        { "#### 24", "Natalia sold 48/2 = 24 clips in May and 48+24 = 72 in all, so x = 72.", false },
+        { @"\frac{1}{2}", @"Dividing both sides by 4 gives x = \frac{1}{2}.", true },
+        { "2", @"Dividing both sides by 4 gives x = \frac{1}{2}.", false },
+        { @"2\sqrt{3}", @"Hence \(x = 2\sqrt{3}\) is the side length.", true },
+        { "3", @"Hence \(x = 2\sqrt{3}\) is the side length.", false },
+        { "#### 5", "Simplifying, we get x = 10/2 = 5.", true },
+        { "#### 5", "Each box holds the same number of apples (x = 5).", true },
+        { "#### 5", "So each box holds x = 5 apples.", true },
+        { "#### 10", "Let x = 5. Then 2x = 10, so the total is 10 dollars.", true },
+        { "#### 5", "Let x = 5. Then 2x = 10, so the total is 10 dollars.", false },
+    };
+
     public static TheoryData<string, string, bool> DelimitersAndFallbacks => new()
     {
         { "7", @"Therefore the value is $7$", true },
@@ -259,6 +281,10 @@ public class MathAnswerCheckerTests
     [Theory]
     [MemberData(nameof(TextInsideTheBox))]
     public void Text_inside_the_box(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
+
+    [Theory]
+    [MemberData(nameof(FinalStatements))]
+    public void Final_statements_without_an_answer_marker(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
 
     [Theory]
     [MemberData(nameof(DelimitersAndFallbacks))]
