@@ -27,6 +27,7 @@ public static class VerifyCommandLogic
         AnswerSource.Phrase => "answer phrase",
         AnswerSource.TrailingMath => "trailing math",
         AnswerSource.Bare => "whole response",
+        AnswerSource.FinalStatement => "final statement",
         AnswerSource.LastNumber => "last number",
         _ => "none",
     };

@@ -5,8 +5,15 @@ namespace ActorRL.Tasks.MathAnswers;
 /// <summary>
 /// Finds the final answer in free text. Rules, first match wins: the last balanced <c>\boxed{}</c>; the last
 /// <c>#### x</c>; the last answer phrase ("final answer: x", "the answer is x", "Answer: x"); a trailing LaTeX
-/// math span; a response that is itself a bare answer; the last number. The text after a phrase is cut at the
-/// end of its line or sentence.
+/// math span; a response that is itself a bare answer; a final statement "x = value"; the last number. The text
+/// after a phrase or a statement's "=" is cut at the end of its line or sentence.
+/// <para>
+/// The final statement: the last "v = …" whose left side is one variable ("x", "y", "a_1"; not "2x", "48/2"),
+/// when no number comes after it — "so 2x = 10, hence x = \frac{5}{2}." gives "\frac{5}{2}" where the last number
+/// would give "2"; "x = 5, y = 3" gives "3"; a chain "x = 10/2 = 5" gives its last value "5". A later number
+/// ("x = 5. So the total is 10") or prose in the value ("x = 5 and the total is 10") leaves the answer to the
+/// last number, so the rule only ever widens the last number to the whole value it belongs to.
+/// </para>
 /// </summary>
 public static partial class AnswerExtractor
 {
@@ -37,6 +44,7 @@ public static partial class AnswerExtractor
         var trimmed = text.Trim().TrimEnd('.', '!', ' ');
         if (TrailingMath(trimmed) is { } math) return Answer(math, AnswerSource.TrailingMath);
         if (LooksLikeBareAnswer(trimmed)) return Answer(trimmed, AnswerSource.Bare);
+        if (FinalStatement(text) is { } statement) return Answer(statement, AnswerSource.FinalStatement);
 
         var numbers = NumberPattern().Matches(text);
         return numbers.Count == 0 ? null : Answer(numbers[^1].Value, AnswerSource.LastNumber);
@@ -111,7 +119,10 @@ public static partial class AnswerExtractor
         return newline < 0 ? trimmed : trimmed[..newline];
     }
 
-    /// <summary>Cuts a phrase's tail at the end of the sentence: a period before whitespace, or ", word".</summary>
+    /// <summary>
+    /// Cuts a phrase's tail at the end of the sentence: a period before whitespace, ", word", ";", or a bracket that
+    /// closes one opened before the answer ("(so x = 5)", "\(x = 2\sqrt{3}\) is the side").
+    /// </summary>
     private static string CutSentence(string rest)
     {
         var line = FirstLine(rest);
@@ -120,7 +131,8 @@ public static partial class AnswerExtractor
         {
             var c = line[i];
             if (c is '{' or '(' or '[') depth++;
-            else if (c is '}' or ')' or ']') depth--;
+            // An unmatched "\)" closes a math span opened before the answer: cut before its backslash too.
+            else if (c is '}' or ')' or ']' && --depth < 0) return line[..(i > 0 && line[i - 1] == '\\' ? i - 1 : i)];
             else if (c == '$' && line.IndexOf('$', i + 1) is var close && close > i)
             {
                 // A math span is kept whole: "$x = 1, 2$" must not be cut at its comma.
@@ -152,9 +164,28 @@ public static partial class AnswerExtractor
     private static readonly (string Open, string Close)[] MathDelimiters =
         [("$$", "$$"), (@"\[", @"\]"), (@"\(", @"\)"), ("$", "$")];
 
-    /// <summary>One short line without prose (at most one plain word): "\frac12", "x = 5", "Monday", "(1, 2]".</summary>
+    /// <summary>
+    /// One short line without prose (at most one plain word, and no "so", "hence", …): "\frac12", "x = 5", "Monday",
+    /// "(1, 2]"; not "so 2x = 10, hence x = 5", which is a derivation for <see cref="FinalStatement"/>.
+    /// </summary>
     private static bool LooksLikeBareAnswer(string text) =>
-        text.Length <= 200 && !text.Contains('\n') && !ProseWords().IsMatch(TextCommand().Replace(text, ""));
+        text.Length <= 200 && !text.Contains('\n') && !HasProse(text) && !Connective().IsMatch(text);
+
+    private static bool HasProse(string text) => ProseWords().IsMatch(TextCommand().Replace(text, ""));
+
+    /// <summary>The value of the last "x = …" statement when no number follows it (see the class comment), else null.</summary>
+    private static string? FinalStatement(string text)
+    {
+        var statements = StatementPattern().Matches(text);
+        if (statements.Count == 0) return null;
+        var rest = text[(statements[^1].Index + statements[^1].Length)..];
+        var sentence = CutSentence(rest);
+        var after = rest[(rest.IndexOf(sentence, StringComparison.Ordinal) + sentence.Length)..];
+        if (NumberPattern().IsMatch(after)) return null;
+        // "x = 10/2 = 5": the statement's value is its last.
+        var value = sentence[(sentence.LastIndexOf('=') + 1)..].Trim();
+        return value.Length == 0 || HasProse(value) ? null : value;
+    }
 
     // "final answer[ is|:]", "answer is", "Answer:" — a bare "answer" in prose ("to answer this") is not a marker.
     [GeneratedRegex(@"(?:final\s+answer\s*(?:\*\*)?\s*(?:is\b|[:=])?|\banswer\s+is\b|\banswer\s*(?:\*\*)?\s*:)\s*(?:\*\*)?\s*:?", RegexOptions.IgnoreCase)]
@@ -172,4 +203,13 @@ public static partial class AnswerExtractor
 
     [GeneratedRegex(@"\\[A-Za-z]+")]
     private static partial Regex TextCommand();
+
+    // Words that join the steps of a derivation; a response that is itself an answer has none.
+    [GeneratedRegex(@"\b(?:so|hence|thus|therefore|then)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Connective();
+
+    // "x =", "y=", "a_1 =", "x_{12} =": one variable, not part of a word, a command, a product ("2x"), a power, a
+    // subscript or a brace group; "==", "=>" are not statements.
+    [GeneratedRegex(@"(?<![\w\\^_{}.'])[A-Za-z](?:_\{?\w+\}?)?\s*=(?![=>])")]
+    private static partial Regex StatementPattern();
 }

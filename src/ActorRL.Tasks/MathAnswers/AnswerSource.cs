@@ -15,6 +15,8 @@ public enum AnswerSource
     TrailingMath,
     /// <summary>A response that is itself a bare answer (one line, no prose).</summary>
     Bare,
+    /// <summary>The value of a final "x = …" statement that no number follows (widens the last number to its whole value).</summary>
+    FinalStatement,
     /// <summary>The last number in the text (fallback).</summary>
     LastNumber,
 }

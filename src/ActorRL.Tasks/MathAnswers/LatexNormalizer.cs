@@ -5,9 +5,10 @@ namespace ActorRL.Tasks.MathAnswers;
 
 /// <summary>
 /// Rewrites an extracted answer into the plain form the shape and expression parsers read: math delimiters,
-/// sizing commands (<c>\left</c>, <c>\right</c>), spacing commands, degrees and currency removed; <c>\dfrac</c>
-/// and <c>\tfrac</c> become <c>\frac</c>; <c>\text{...}</c> is unwrapped; percent written as a trailing <c>%</c>;
-/// a lone "x =" on the left dropped; unit words after a number dropped; thousands separators removed.
+/// sizing commands (<c>\left</c>, <c>\right</c>), spacing commands, degrees and currency ($, €, £, ¥, ₹) removed;
+/// <c>\dfrac</c> and <c>\tfrac</c> become <c>\frac</c>; a trailing <c>\text{unit}</c> or <c>\mbox{unit}</c> after a
+/// value dropped, any other <c>\text{...}</c> unwrapped; percent written as a trailing <c>%</c>; a lone "x =" on the
+/// left dropped; unit words after a number dropped; thousands separators removed.
 /// Pure string rewriting — no evaluation.
 /// </summary>
 public static partial class LatexNormalizer
@@ -18,6 +19,7 @@ public static partial class LatexNormalizer
         if (AnswerExtractor.LastBoxed(s) is { } boxed) s = boxed;
 
         foreach (var (from, to) in Replacements) s = s.Replace(from, to, StringComparison.Ordinal);
+        s = DropTrailingTextUnit(s);
         s = UnwrapTextCommands(s);
         s = SizingCommand().Replace(s, "");
         s = LeftDot().Replace(s, "");
@@ -45,8 +47,24 @@ public static partial class LatexNormalizer
         return KnownWords.Contains(word) ? s : units.Groups[1].Value;
     }
 
-    /// <summary>Words that are mathematics, not units, when they follow a number ("2 pi", "3 sqrt(2)").</summary>
-    private static readonly HashSet<string> KnownWords = ["pi", "sqrt", "sin", "cos", "tan", "ln", "log", "exp", "infty"];
+    /// <summary>
+    /// "18\text{ m}" → "18", "2\pi \text{ cm}^2" → "2\pi", "\frac12\mbox{ cup}" → "\frac12": a <c>\text{}</c> or
+    /// <c>\mbox{}</c> of words that ends the answer is its unit when a value (a digit or π) stands before it — as in the
+    /// Qwen2.5-Math evaluator, which drops a trailing <c>\text{...}</c> when something is left. This catches the
+    /// one-letter units ("m", "g", "s") that <see cref="DropUnits"/> must leave alone in plain text ("5 m" may be 5m).
+    /// A text-only answer ("\text{Monday}", "\text{Monday}\text{ morning}") has no value before it and is kept; a
+    /// <c>\text{}</c> between values ("3 \text{ or } 4") does not end the answer and is kept.
+    /// </summary>
+    internal static string DropTrailingTextUnit(string s) =>
+        TrailingTextUnit().Match(s) is { Success: true } unit && ValueBeforeUnit().IsMatch(unit.Groups["value"].Value)
+            ? unit.Groups["value"].Value
+            : s;
+
+    /// <summary>
+    /// Words that are not units when they follow a number: mathematics ("2 pi", "3 sqrt(2)"), and the words that join
+    /// the items of a list ("3 or 4" is two answers, and must not shrink to a 3 that matches a gold 3).
+    /// </summary>
+    private static readonly HashSet<string> KnownWords = ["pi", "sqrt", "sin", "cos", "tan", "ln", "log", "exp", "infty", "or", "and"];
 
     private static readonly (string From, string To)[] Replacements =
     [
@@ -54,7 +72,7 @@ public static partial class LatexNormalizer
         (@"\displaystyle", ""), (@"\dfrac", @"\frac"), (@"\tfrac", @"\frac"),
         (@"\!", ""), (@"\,", ""), (@"\;", ""), (@"\:", ""), (@"\ ", " "), ("~", " "), ("{,}", ""),
         (@"\cdot", "*"), (@"\times", "*"), (@"\ast", "*"), (@"\div", "/"),
-        (@"\%", "%"),
+        (@"\%", "%"), ("€", ""), ("£", ""), ("¥", ""), ("₹", ""), (@"\euro", ""), (@"\pounds", ""),
         ("−", "-"), ("–", "-"), ("×", "*"), ("·", "*"), ("÷", "/"), ("π", @"\pi "), ("√", @"\sqrt"), ("∞", @"\infty "),
         ("∪", @"\cup "), ("±", @"\pm "), (@"\lbrace", @"\{"), (@"\rbrace", @"\}"), (@"\lvert", "|"), (@"\rvert", "|"),
     ];
@@ -78,6 +96,14 @@ public static partial class LatexNormalizer
 
     [GeneratedRegex(@"\\(?:text|textbf|textit|textrm|textnormal|mathrm|mathbf|mathit|mathsf|mbox|operatorname|boldsymbol)\s*\{")]
     private static partial Regex TextCommandOpen();
+
+    // "<value> \text{ cm}^2": words (with spaces, dots, slashes: "sq. ft", "km/h") in the last group, an optional
+    // one-digit power after it.
+    [GeneratedRegex(@"^(?<value>.*?\S)\s*\\(?:text|textrm|textnormal|mbox)\s*\{\s*[A-Za-z][A-Za-z ./]*\}\s*(?:\^\s*(?:\d|\{\s*\d\s*\}))?\s*$", RegexOptions.Singleline)]
+    private static partial Regex TrailingTextUnit();
+
+    [GeneratedRegex(@"\d|\\pi(?![A-Za-z])")]
+    private static partial Regex ValueBeforeUnit();
 
     [GeneratedRegex(@"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![A-Za-z])")]
     private static partial Regex SizingCommand();

@@ -9,6 +9,12 @@ namespace ActorRL.Tasks.MathAnswers;
 /// pseudo-random points (so <c>(x+1)^2</c> equals <c>x^2+2x+1</c>); tuples and intervals compare in order with
 /// their brackets; sets and unions ignore order; a percent may be matched by its value or its fraction
 /// (28% vs 28 or 0.28). Anything that cannot be parsed equals only identical text.
+/// <para>
+/// The percent rule: a % on either side lets the other side match the value as written or the fraction it means, so
+/// "oxed{50\%}" is right for a GSM8K gold 50 and for a gold 0.5 — the Qwen2.5-Math evaluator's grader accepts both
+/// too. Without a % on either side the numbers must agree as written: that grader also lets 0.5 or 5000 match 50
+/// (it tries gold/100 and gold·100 always), which would make wrong answers right, so we do not.
+/// </para>
 /// </summary>
 public sealed class MathEquivalence(double tolerance = MathEquivalence.DefaultTolerance)
 {

@@ -153,6 +153,91 @@ public class MathAnswerCheckerTests
         { "6", @"\boxed{6 \text{ ft}^2}", true },
     };
 
+    /// <summary>Qwen2.5/Qwen3 write units and currency inside the box; the number beside them is the answer.</summary>
+    public static TheoryData<string, string, bool> UnitsAndCurrency => new()
+    {
+        { "#### 18", @"So she makes $\boxed{18 \text{ dollars}}$.", true },
+        { "#### 18", @"$\boxed{\$18}$", true },
+        { "#### 18", @"\boxed{\$18.00}", true },
+        { "#### 18", @"\boxed{\text{\$}18}", true },
+        { "#### 18", @"\boxed{18\text{ cm}^2}", true },
+        { "#### 5", @"\boxed{5 \text{ apples}}", true },
+        { "#### 18", "The answer is 18 dollars.", true },
+        { "#### 18", "She makes 9 * 2 = $18.00", true },
+        { "#### 18", "18 km/h", true },
+        { "#### 18", @"\boxed{18 \text{ km/h}}", true },
+        { "#### 18", @"\boxed{\text{18}}", true },
+        { "#### 18", @"\boxed{\text{18 dollars}}", true },
+        { "#### 3", @"\boxed{3\ \text{hours}}", true },
+        { "#### 18", @"\boxed{\textbf{18}}", true },
+        { "#### 18", @"\boxed{18 \mbox{ m}}", true },
+        { "#### 18", @"\boxed{18\,\text{m}}", true },
+        { "#### 18", @"\boxed{€18}", true },
+        { "#### 1800", @"\boxed{1,800 \text{ dollars}}", true },
+        { @"\frac{1}{2}", @"\boxed{\frac{1}{2} \text{ cup}}", true },
+        { @"4\pi", @"\boxed{4\pi \text{ cm}^2}", true },
+        { "#### 18", @"\boxed{19 \text{ dollars}}", false },
+        { "#### 18", @"\boxed{19 \mbox{ m}}", false },
+        { "#### 18", @"\boxed{\$19}", false },
+        { "#### 18", "The answer is 19 dollars.", false },
+        { "#### 18", @"\boxed{1.8 \text{ km}}", false },
+        { @"\frac{1}{2}", @"\boxed{\frac{1}{3} \text{ cup}}", false },
+    };
+
+    /// <summary>
+    /// A percent matches the gold value as written or as the fraction it means (50% ↔ 50 or 0.5), as the Qwen2.5-Math
+    /// evaluator's graders accept; without a % on either side the numbers must agree as written (0.5 ≠ 50).
+    /// </summary>
+    public static TheoryData<string, string, bool> Percent => new()
+    {
+        { "#### 50", @"So she saved $\boxed{50\%}$ of her money.", true },
+        { "#### 50", "The answer is 50%.", true },
+        { "0.5", @"\boxed{50\%}", true },
+        { @"50\%", @"\boxed{50}", true },
+        { "#### 50", @"\boxed{51\%}", false },
+        { "#### 50", @"\boxed{0.5\%}", false },
+        { "#### 50", @"\boxed{0.5}", false },
+        { "#### 50", @"\boxed{5000}", false },
+    };
+
+    /// <summary>A boxed answer that is only text compares as text, and never as the number of some other answer.</summary>
+    public static TheoryData<string, string, bool> TextInsideTheBox => new()
+    {
+        { @"\text{Monday}", @"\boxed{\text{Monday}}", true },
+        { "Monday", @"\boxed{\textbf{Monday}}", true },
+        { @"\text{Monday}", @"\boxed{\text{Tuesday}}", false },
+        { @"\text{Monday morning}", @"\boxed{\text{Monday}\text{ morning}}", true },
+        { @"\text{Monday}", @"\boxed{\text{Monday}\text{ morning}}", false },
+        { "#### 18", @"\boxed{\text{eighteen dollars}}", false },
+        { "-2, 3", @"\boxed{x=3 \text{ or } x=-2}", true },
+        { "3", @"\boxed{x=3 \text{ or } x=-2}", false },
+        { "3, 4", @"\boxed{3 \text{ or } 4}", true },
+        { "3", @"\boxed{3 \text{ or } 4}", false },
+        { "3", @"\boxed{3 \text{ and } 4 \text{ apples}}", false },
+    };
+
+    /// <summary>Responses without \boxed, #### or an answer phrase that end in "x = value".</summary>
+    public static TheoryData<string, string, bool> FinalStatements => new()
+    {
+        { "#### 5", "Subtracting 3 from both sides, 2x = 10, hence x = 5.", true },
+        { "#### 5", "so 2x = 10, hence x = 5.", true },
+        { "#### 5", "Subtracting 3 from both sides, 2x = 10, hence x = 6.", false },
+        { "#### 10", "Subtracting 3 from both sides, 2x = 10, hence x = 5.", false },
+        { "#### 3", "Solving both equations gives x = 5, y = 3.", true },
+        { "#### 5", "Solving both equations gives x = 5, y = 3.", false },
+        { "#### 72", "Natalia sold 48/2 = 24 clips in May and 48+24 = 72 in all, so x = 72.", true },
+        { "#### 24", "Natalia sold 48/2 = 24 clips in May and 48+24 = 72 in all, so x = 72.", false },
+        { @"\frac{1}{2}", @"Dividing both sides by 4 gives x = \frac{1}{2}.", true },
+        { "2", @"Dividing both sides by 4 gives x = \frac{1}{2}.", false },
+        { @"2\sqrt{3}", @"Hence \(x = 2\sqrt{3}\) is the side length.", true },
+        { "3", @"Hence \(x = 2\sqrt{3}\) is the side length.", false },
+        { "#### 5", "Simplifying, we get x = 10/2 = 5.", true },
+        { "#### 5", "Each box holds the same number of apples (x = 5).", true },
+        { "#### 5", "So each box holds x = 5 apples.", true },
+        { "#### 10", "Let x = 5. Then 2x = 10, so the total is 10 dollars.", true },
+        { "#### 5", "Let x = 5. Then 2x = 10, so the total is 10 dollars.", false },
+    };
+
     public static TheoryData<string, string, bool> DelimitersAndFallbacks => new()
     {
         { "7", @"Therefore the value is $7$", true },
@@ -184,6 +269,22 @@ public class MathAnswerCheckerTests
     [Theory]
     [MemberData(nameof(MoreLatexVariants))]
     public void More_latex_variants(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
+
+    [Theory]
+    [MemberData(nameof(UnitsAndCurrency))]
+    public void Units_and_currency_beside_a_number(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
+
+    [Theory]
+    [MemberData(nameof(Percent))]
+    public void Percent_against_a_plain_gold(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
+
+    [Theory]
+    [MemberData(nameof(TextInsideTheBox))]
+    public void Text_inside_the_box(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
+
+    [Theory]
+    [MemberData(nameof(FinalStatements))]
+    public void Final_statements_without_an_answer_marker(string gold, string response, bool expected) => AssertVerdict(gold, response, expected);
 
     [Theory]
     [MemberData(nameof(DelimitersAndFallbacks))]
