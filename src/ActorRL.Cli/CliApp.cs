@@ -27,6 +27,8 @@ public static class CliApp
                      VerifyCommand.Build(output),
                      VerifyCheckCommand.Build(output),
                      ConfigCommand.Build(output),
+                     ModelCommand.Build(output),
+                     ExportCommand.Build(output),
                  })
         {
             root.Add(command);
@@ -56,6 +58,12 @@ public static class CliApp
         catch (UsageException e)
         {
             await error.WriteLineAsync($"actorrl: {e.Message}");
+            return ExitCodes.BadUsage;
+        }
+        catch (Exception e) when (Cause<Model.HuggingFace.HuggingFaceFolderException>(e) is { } folder)
+        {
+            // A model folder that cannot be used as asked is bad input, like a bad configuration value.
+            await error.WriteLineAsync($"actorrl: {folder.Message}");
             return ExitCodes.BadUsage;
         }
         catch (OperationCanceledException)

@@ -15,8 +15,14 @@ public static class RunPlan
         warm start: {s.WarmStart.Steps} steps × {s.WarmStart.BatchSize} demonstrations, lr {s.WarmStart.LearningRate}
         rl:         {s.Pipeline.RlSteps} steps × {s.Pipeline.GroupsPerStep} groups × {s.Pipeline.GroupSize} responses, loss {s.Algorithm.Loss} ({s.Algorithm.RatioLevel} ratios, clip {s.Algorithm.ClipLow}/{s.Algorithm.ClipHigh}), lr {s.Learner.LearningRate}
         actors:     {s.Pipeline.Generators} generator(s), {s.Pipeline.Verifiers} verifier(s), max staleness {s.Pipeline.MaxStaleness}
-        model:      {s.Model.Architecture} d={s.Model.DModel} layers={s.Model.Layers} heads={s.Model.Heads}, learner on {s.Learner.Device}
+        model:      {ModelLine(s.Model)}, learner on {s.Learner.Device}
         """);
+
+    /// <summary>tiny-gpt's own sizes, or what a pretrained folder's config.json holds (checked before this is printed).</summary>
+    private static string ModelLine(ActorRL.Model.Settings.ModelSettings m) => m.Family is { } family
+        ? $"{ActorRL.Model.HuggingFace.HuggingFaceLoader.ReadConfig(ActorRL.Model.HuggingFace.ModelFolder.Open(m.ModelPath!), family)} from {m.ModelPath}" +
+          (m.UseChatTemplate ? ", chat prompts" : "") + (m.EnableThinking == false ? " (thinking off)" : "")
+        : $"{m.Architecture} d={m.DModel} layers={m.Layers} heads={m.Heads}";
 
     public static string DescribeSummary(RunSummary s, string runDirectory)
     {

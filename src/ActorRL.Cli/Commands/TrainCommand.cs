@@ -30,6 +30,8 @@ public static class TrainCommand
             var settings = ActorRLSettings.FromConfig(config);
             if (parse.GetValue(options.Verbose) && settings.Logging.Level > LogEventLevel.Debug)
                 settings = settings with { Logging = settings.Logging with { Level = LogEventLevel.Debug } };
+            // A model folder that cannot be used fails here, before a run directory, a log or a ledger exists.
+            Model.PolicyFactory.CheckPretrained(settings.Model);
             if (parse.GetValue(dryRun))
             {
                 output.WriteLine($"OK: {string.Join(" ← ", config.Sources)}");

@@ -176,7 +176,7 @@ public static class HuggingFaceLoader
             foreach (var (name, shape) in expected)
             {
                 var file = folder.WeightFiles[name];
-                if (!readers.TryGetValue(file, out var reader)) readers[file] = reader = OpenWeights(file);
+                if (!readers.TryGetValue(file, out var reader)) readers[file] = reader = ModelFolder.OpenWeights(file);
                 if (!reader.Tensors.TryGetValue(name, out var info))
                     throw new HuggingFaceFolderException(file, $"the index places tensor '{name}' in this file, but the file does not hold it");
                 if (!info.Shape.SequenceEqual(shape))
@@ -195,19 +195,6 @@ public static class HuggingFaceLoader
 
         static string List(IReadOnlyList<string> names) =>
             string.Join(", ", names.Take(8).Select(n => $"'{n}'")) + (names.Count > 8 ? $" and {names.Count - 8} more" : "");
-    }
-
-    /// <summary>A weight file's header; a file that is not valid safetensors (or holds a dtype with no name here) is a folder error naming it.</summary>
-    private static SafeTensorsReader OpenWeights(string file)
-    {
-        try
-        {
-            return SafeTensorsReader.Open(file);
-        }
-        catch (SafeTensorsFormatException e)
-        {
-            throw new HuggingFaceFolderException(file, $"not a valid safetensors file: {e.Problem}");
-        }
     }
 
     /// <summary>

@@ -99,7 +99,7 @@ public sealed class ModelFolder
         var single = Path.Combine(directory, SingleWeightsFile);
         if (File.Exists(single))
         {
-            using var reader = SafeTensorsReader.Open(single);
+            using var reader = OpenWeights(single);
             foreach (var name in reader.Tensors.Keys) weights[name] = single;
             return weights;
         }
@@ -107,5 +107,18 @@ public sealed class ModelFolder
         throw new HuggingFaceFolderException(directory, legacy is null
             ? $"no weights: expected {SingleWeightsFile} or {SafeTensorsIndex.FileName} with its shards"
             : $"holds PyTorch pickle weights ({legacy}), which are not read here; convert the model to safetensors (e.g. save_pretrained(..., safe_serialization=True))");
+    }
+
+    /// <summary>A weight file's header; a file that is not valid safetensors (or holds a dtype with no name here) is a folder error naming it.</summary>
+    internal static SafeTensorsReader OpenWeights(string file)
+    {
+        try
+        {
+            return SafeTensorsReader.Open(file);
+        }
+        catch (SafeTensorsFormatException e)
+        {
+            throw new HuggingFaceFolderException(file, $"not a valid safetensors file: {e.Problem}");
+        }
     }
 }

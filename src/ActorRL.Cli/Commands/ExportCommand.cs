@@ -1,0 +1,46 @@
+using System.CommandLine;
+using ActorRL.Core.Configuration;
+using ActorRL.Engine.Configuration;
+using ActorRL.Engine.Jobs;
+
+namespace ActorRL.Cli.Commands;
+
+/// <summary><c>actorrl export RUN_DIR [--step N] --out DIR</c>: the run's trained policy as a Hugging Face folder.</summary>
+public static class ExportCommand
+{
+    public static Command Build(TextWriter output)
+    {
+        var runDir = new Argument<string>("RUN_DIR") { Description = "A run directory (its config.conf and ledger say which checkpoint is the policy)" };
+        var step = new Option<int?>("--step") { Description = "Export the checkpoint committed at this learner step (default: the ledger's newest)" };
+        var dtype = new Option<string?>("--dtype") { Description = "Storage dtype: float32 | bfloat16 | float16 | float64 (default: the run's model.dtype, bit-exact)" };
+        var outDir = new Option<string>("--out") { Description = "Folder to write (must not exist or be empty)", Required = true };
+        var command = new Command("export",
+            "Write a run's policy as a Hugging Face folder (config.json, safetensors under Hugging Face names, tokenizer files) " +
+            "that transformers, vLLM and `actorrl model` open: the ledger's newest committed checkpoint, verified before it is read");
+        command.Add(runDir);
+        command.Add(step);
+        command.Add(dtype);
+        command.Add(outDir);
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var directory = parse.GetValue(runDir)!;
+            var configFile = Path.Combine(directory, "config.conf");
+            if (!File.Exists(configFile)) throw new UsageException($"{directory} is not a run directory (no config.conf)");
+            var settings = ActorRLSettings.FromConfig(PipelineConfig.Load(new[] { configFile }, Array.Empty<string>()));
+            // The run is where the user points, wherever it was started from (config.conf may hold a relative run.dir).
+            settings = settings with { Run = settings.Run with { Directory = directory } };
+            var storage = parse.GetValue(dtype) is { } text ? ModelCommand.ParseDType(text, "--dtype") : (TorchSharp.torch.ScalarType?)null;
+            try
+            {
+                var report = await ExportJob.RunAsync(settings, parse.GetValue(step), parse.GetValue(outDir)!, storage);
+                output.WriteLine($"Exported step {report.Step} (policy version {report.Version}) of {directory} as {report.Config.ArchitectureName} to {report.Directory}");
+            }
+            catch (ExportRefusedException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
