@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Model benchmark: TinyGpt (TorchSharp) vs the same network in PyTorch, same sizes and threads, one invocation.
+# Model benchmark: TinyGpt and Qwen3 (TorchSharp) vs the same networks in PyTorch, same sizes, weights and threads, one invocation.
 # Installs Debian's python3-torch and an optimised BLAS (without libopenblas0-pthread Debian's torch falls back to
 # the reference BLAS and runs several times slower, which would flatter us) when they are missing.
-# Usage: bench/run-model-bench.sh [--quick] [--threads N] [--skip-peer]
+# Usage: bench/run-model-bench.sh [--quick] [--arch tinygpt,qwen3] [--threads N] [--skip-peer]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

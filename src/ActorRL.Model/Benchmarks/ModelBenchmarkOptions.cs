@@ -1,8 +1,9 @@
 namespace ActorRL.Model.Benchmarks;
 
 /// <summary>
-/// Sizes of the model benchmark. Defaults: the main job's TinyGpt (d 128, 4 layers, 4 heads), a GRPO group of 8
-/// samples from one 16-token prompt, responses of 32/128/512 tokens, and a learner batch of 64 responses × 128 tokens.
+/// Sizes of the model benchmark. Defaults: the main job's TinyGpt (d 128, 4 layers, 4 heads) and a Qwen3 of the same
+/// width, depth and heads (see ModelBenchmarkCase), a GRPO group of 8 samples from one 16-token prompt, responses of
+/// 32/128/512 tokens, and a learner batch of 64 responses × 128 tokens.
 /// </summary>
 /// <param name="Threads">libtorch intra-op threads for both sides; 0 = the machine's processor count.</param>
 /// <param name="CacheRepetitions">Timed KV-cache sampling runs per length (best and median reported).</param>
@@ -11,6 +12,7 @@ namespace ActorRL.Model.Benchmarks;
 /// <param name="PeerScript">bench/pytorch_peer.py; null = the copy embedded in this assembly.</param>
 /// <param name="SkipPeer">Measure ActorRL only.</param>
 /// <param name="SettleMilliseconds">Idle time before each timed run, so the other side's spinning worker threads go to sleep first.</param>
+/// <param name="Architectures">The cases to measure, in this order; null = TinyGpt then Qwen3.</param>
 public sealed record ModelBenchmarkOptions(
     int Vocabulary = 64,
     int DModel = 128,
@@ -28,8 +30,10 @@ public sealed record ModelBenchmarkOptions(
     string Python = "/usr/bin/python3",
     string? PeerScript = null,
     bool SkipPeer = false,
-    int SettleMilliseconds = 500)
+    int SettleMilliseconds = 500,
+    IReadOnlyList<ModelBenchmarkArchitecture>? Architectures = null)
 {
+    public IReadOnlyList<ModelBenchmarkArchitecture> Cases => Architectures ?? [ModelBenchmarkArchitecture.TinyGpt, ModelBenchmarkArchitecture.Qwen3];
     public IReadOnlyList<int> Lengths => ResponseLengths ?? [32, 128, 512];
     public IReadOnlyList<int> RecomputeRuns => RecomputeRepetitions ?? [3, 2, 1];
     public int ThreadCount => Threads > 0 ? Threads : Environment.ProcessorCount;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using ActorRL.Model.Policies;
 
 namespace ActorRL.Model.Benchmarks;
 
@@ -21,7 +22,11 @@ internal sealed class PyTorchPeer : IDisposable
 
     public string Info { get; }
 
-    public static PyTorchPeer Start(ModelBenchmarkOptions o, int maxLength)
+    /// <summary>
+    /// Starts the peer of <paramref name="case"/>, which loads <paramref name="weightsPath"/> (see
+    /// <see cref="PolicyWorkload.WriteWeights"/>) before it answers: both sides then hold the same numbers.
+    /// </summary>
+    public static PyTorchPeer Start(ModelBenchmarkOptions o, ModelBenchmarkCase @case, int maxLength, string weightsPath)
     {
         if (!File.Exists(o.Python))
             throw new PeerUnavailableException($"{o.Python} not found (install Debian's python3-torch; bench/run-model-bench.sh does)");
@@ -37,8 +42,8 @@ internal sealed class PyTorchPeer : IDisposable
                      o.PeerScript ?? ExtractEmbeddedScript(), "--vocab", $"{o.Vocabulary}", "--d-model", $"{o.DModel}",
                      "--layers", $"{o.Layers}", "--heads", $"{o.Heads}", "--threads", $"{o.ThreadCount}", "--prompt", $"{o.PromptLength}",
                      "--rows", $"{o.SamplingRows}", "--max-len", $"{maxLength}", "--learner-rows", $"{o.LearnerRows}",
-                     "--learner-response", $"{o.LearnerResponseLength}",
-                 })
+                     "--learner-response", $"{o.LearnerResponseLength}", "--weights", weightsPath,
+                 }.Concat(@case.PeerArguments))
             info.ArgumentList.Add(argument);
         // torch's intra-op (OpenMP) threads = ours. OpenBLAS stays single-threaded: that is the peer's fastest setting
         // here — with its own pool at N threads as well, OpenBLAS's spinning workers compete with torch's OpenMP team
@@ -64,12 +69,25 @@ internal sealed class PyTorchPeer : IDisposable
     /// <summary>Seconds the peer took for one learner step.</summary>
     public double LearnerStep() => Request("""{"kind": "learner"}""");
 
+    /// <summary>The peer's log-probs of the response tokens of <paramref name="batch"/>, row after row (not timed).</summary>
+    public double[] ResponseLogProbs(IReadOnlyList<ScoringSequence> batch)
+    {
+        var request = JsonSerializer.Serialize(new { kind = "check", tokens = batch.Select(s => s.Prompt.Concat(s.Response)) });
+        using var answer = Exchange(request);
+        return answer.RootElement.GetProperty("log_probs").EnumerateArray().SelectMany(row => row.EnumerateArray()).Select(v => v.GetDouble()).ToArray();
+    }
+
     private double Request(string request)
+    {
+        using var answer = Exchange(request);
+        return answer.RootElement.GetProperty("seconds").GetDouble();
+    }
+
+    private JsonDocument Exchange(string request)
     {
         _process.StandardInput.WriteLine(request);
         _process.StandardInput.Flush();
-        using var answer = JsonDocument.Parse(ReadLine());
-        return answer.RootElement.GetProperty("seconds").GetDouble();
+        return JsonDocument.Parse(ReadLine());
     }
 
     private string ReadLine()

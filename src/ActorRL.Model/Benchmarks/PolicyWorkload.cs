@@ -1,14 +1,18 @@
 using System.Diagnostics;
 using ActorRL.Model.Policies;
+using ActorRL.Model.SafeTensors;
 using ActorRL.Model.Tokenizers;
-using ActorRL.Model.TinyGpt;
 using ActorRL.Model.Training;
 using static TorchSharp.torch;
 
 namespace ActorRL.Model.Benchmarks;
 
-/// <summary>ActorRL's side of the model benchmark: the same workloads bench/pytorch_peer.py runs.</summary>
-internal sealed class TinyGptWorkload : IDisposable
+/// <summary>
+/// ActorRL's side of one model benchmark case: the workloads bench/pytorch_peer.py runs, on any
+/// <see cref="ICausalLanguageModel"/> (TinyGpt, the Hugging Face decoder) through the pipeline's own
+/// <see cref="CausalLmPolicy"/>, so the sampling loop and the scoring are the engine's, not a benchmark copy.
+/// </summary>
+internal sealed class PolicyWorkload : IDisposable
 {
     private readonly ModelBenchmarkOptions _options;
     private readonly CausalLmPolicy _policy;
@@ -17,11 +21,11 @@ internal sealed class TinyGptWorkload : IDisposable
     private readonly List<ScoringSequence> _batch;
     private readonly float[] _advantages;
 
-    public TinyGptWorkload(ModelBenchmarkOptions options, int maxLength)
+    /// <summary>Takes ownership of <paramref name="model"/>.</summary>
+    public PolicyWorkload(ModelBenchmarkOptions options, ICausalLanguageModel model)
     {
         _options = options;
-        var config = new TinyGptConfig(options.Vocabulary, options.DModel, options.Layers, options.Heads, maxLength);
-        _policy = new CausalLmPolicy(new TinyGptModel(config, seed: 0), new OpaqueTokenizer(options.Vocabulary));
+        _policy = new CausalLmPolicy(model, new OpaqueTokenizer(options.Vocabulary));
         _optimizer = new AdamW(_policy.NamedParameters(), 0.9, 0.99, 1e-8, 0.01);
         var random = new Random(0);
         int[] RandomIds(int count) => Enumerable.Range(0, count).Select(_ => random.Next(3, options.Vocabulary)).ToArray();
@@ -33,6 +37,24 @@ internal sealed class TinyGptWorkload : IDisposable
     }
 
     public string Info { get; }
+
+    /// <summary>The first learner sequences: what the peer and we both score to show they compute the same function.</summary>
+    public IReadOnlyList<ScoringSequence> CheckBatch(int rows) => _batch.Take(rows).ToList();
+
+    /// <summary>The current weights as a float32 safetensors file under our parameter names (the peer loads it by name).</summary>
+    public void WriteWeights(string path)
+    {
+        using var weights = _policy.ExportWeights();
+        SafeTensorsWriter.Write(path, weights.Tensors);
+    }
+
+    /// <summary>Log-probs of the response tokens of <paramref name="batch"/>, row after row, as the learner step scores them.</summary>
+    public double[] ResponseLogProbs(IReadOnlyList<ScoringSequence> batch)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return _policy.Score(batch, new ScoreOptions(ComputeEntropy: false)).LogProbs.to(ScalarType.Float64).data<double>().ToArray();
+    }
 
     /// <summary>Seconds to sample <c>SamplingRows</c> responses of exactly <paramref name="length"/> tokens.</summary>
     public double Sample(int length, bool cache, int seed)
