@@ -17,6 +17,7 @@ public static class ModelInitCommand
         var headDim = new Option<int?>("--head-dim") { Description = "Width of one head (default: hidden-size / heads)" };
         var intermediate = new Option<int>("--intermediate-size") { Description = "Hidden width of the SwiGLU MLP", DefaultValueFactory = _ => 192 };
         var context = new Option<int>("--max-position-embeddings") { Description = "Longest context the model accepts", DefaultValueFactory = _ => 4096 };
+        var ropeTheta = new Option<double>("--rope-theta") { Description = "RoPE base frequency (Qwen's is 1e6; 1e4 suits a tiny model trained from scratch on short sequences)", DefaultValueFactory = _ => 1_000_000 };
         var untied = new Option<bool>("--untied") { Description = "A separate output layer instead of the tied embedding" };
         var seed = new Option<long>("--seed") { Description = "Seed of the initialisation", DefaultValueFactory = _ => 0 };
         var dtype = new Option<string>("--dtype") { Description = "Storage dtype: float32 | bfloat16 | float16 | float64", DefaultValueFactory = _ => "float32" };
@@ -24,7 +25,7 @@ public static class ModelInitCommand
         var command = new Command("init",
             "Write a randomly initialised Hugging Face model folder (config.json, model.safetensors, tokenizer files) for a tokenizer: " +
             "a real-architecture model to train from scratch on CPU, or a fixture for tests");
-        foreach (var option in new Option[] { architecture, tokenizer, hidden, layers, heads, kvHeads, headDim, intermediate, context, untied, seed, dtype, outDir })
+        foreach (var option in new Option[] { architecture, tokenizer, hidden, layers, heads, kvHeads, headDim, intermediate, context, ropeTheta, untied, seed, dtype, outDir })
             command.Add(option);
         command.SetAction(parse =>
         {
@@ -32,7 +33,7 @@ public static class ModelInitCommand
                 ModelCommand.ParseFamily(parse.GetValue(architecture)!),
                 parse.GetValue(hidden), parse.GetValue(layers), parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(headDim),
                 parse.GetValue(intermediate), parse.GetValue(context), !parse.GetValue(untied), parse.GetValue(seed),
-                ModelCommand.ParseDType(parse.GetValue(dtype)!, "--dtype"));
+                ModelCommand.ParseDType(parse.GetValue(dtype)!, "--dtype"), parse.GetValue(ropeTheta));
             Model.Decoder.DecoderConfig config;
             try
             {

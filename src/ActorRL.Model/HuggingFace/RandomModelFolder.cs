@@ -7,6 +7,8 @@ namespace ActorRL.Model.HuggingFace;
 /// <summary>
 /// The sizes of a randomly initialised model for <see cref="RandomModelFolder.Write"/>; the vocabulary is the
 /// tokenizer's. <paramref name="HeadDim"/> null = hidden / heads (Qwen3 folders state it either way).
+/// <paramref name="RopeTheta"/> defaults to Qwen's 1e6; a tiny model trained from scratch on short sequences learns
+/// positions faster with the classic 1e4 (more of its few rotary frequencies turn within a few tokens).
 /// </summary>
 public sealed record RandomModelSpec(
     DecoderFamily Family,
@@ -19,7 +21,8 @@ public sealed record RandomModelSpec(
     int MaxPositionEmbeddings = 4096,
     bool TieWordEmbeddings = true,
     long Seed = 0,
-    ScalarType DType = ScalarType.Float32);
+    ScalarType DType = ScalarType.Float32,
+    double RopeTheta = 1_000_000);
 
 /// <summary>
 /// Writes a Hugging Face folder holding a freshly initialised model (transformers' _init_weights: normal(0,
@@ -37,7 +40,7 @@ public static class RandomModelFolder
         var ids = new JsonObject { ["eos_token_id"] = tokenizer.EosId, ["pad_token_id"] = tokenizer.PadId };
         if (tokenizer.BosId is { } bos) ids["bos_token_id"] = bos;
         var config = DecoderConfig.Create(spec.Family, tokenizer.VocabularySize, spec.HiddenSize, spec.IntermediateSize, spec.Layers, spec.Heads,
-            spec.KeyValueHeads, spec.HeadDim, spec.MaxPositionEmbeddings, tieWordEmbeddings: spec.TieWordEmbeddings) with { Source = ids };
+            spec.KeyValueHeads, spec.HeadDim, spec.MaxPositionEmbeddings, ropeTheta: spec.RopeTheta, tieWordEmbeddings: spec.TieWordEmbeddings) with { Source = ids };
         try
         {
             config.Validate();
