@@ -13,7 +13,7 @@ VERSION="3.7.2"
 TOKENIZER_SHA256="aeb13307a71acd8fe81861d94ad54ab689df773318809eed3cbe794b4492dae4"
 CONFIG_SHA256="5a7303fcb1a27ede63134a2cbd61d5282c247ca6d769ce4746d4ffa124aedd63"
 WORK="${WORK:-samples/qwen-tiny/work}"
-MODEL_ARGS="${MODEL_ARGS:---hidden-size 64 --layers 2 --heads 4 --kv-heads 2 --head-dim 32 --intermediate-size 192 --max-position-embeddings 512 --seed 1}"
+MODEL_ARGS="${MODEL_ARGS:---hidden-size 64 --layers 4 --heads 4 --kv-heads 2 --head-dim 64 --intermediate-size 192 --max-position-embeddings 512 --rope-theta 10000 --seed 1}"
 if [[ -z "${ACTORRL:-}" ]]; then
   dotnet build src/ActorRL.Cli -c Release -v quiet -nologo >/dev/null
   ACTORRL="src/ActorRL.Cli/bin/Release/net10.0/actorrl"

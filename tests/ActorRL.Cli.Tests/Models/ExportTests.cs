@@ -103,6 +103,17 @@ public sealed class ExportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Eval_and_ledger_read_a_qwen3_run_like_any_other()
+    {
+        var eval = await CliRunner.Run("eval", _runDir, "-k", "2", "--prompts", "4");
+        Assert.True(eval.Code == 0, eval.Err);
+        Assert.Contains("4 held-out prompts, policy version ", eval.Out);
+        Assert.DoesNotContain("policy version 0", eval.Out); // the trained policy, not the initial one
+        var ledger = await CliRunner.Run("ledger", _runDir);
+        Assert.True(ledger.Code == 0, ledger.Err);
+    }
+
+    [Fact]
     public async Task A_tiny_gpt_run_has_no_hugging_face_export()
     {
         var tiny = Path.Combine(_root, "tiny");
