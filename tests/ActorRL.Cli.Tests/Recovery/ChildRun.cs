@@ -13,16 +13,19 @@ internal sealed class ChildRun
 {
     private readonly string _pipelineFile;
 
-    public ChildRun(string root, string name, int maxStaleness, int rlSteps, int checkpointEvery)
+    /// <param name="extra">More of <c>actorrl { … }</c>, e.g. a shared journal's connection string.</param>
+    public ChildRun(string root, string name, int maxStaleness, int rlSteps, int checkpointEvery, string extra = "")
     {
         RunDirectory = Path.Combine(root, name);
         _pipelineFile = Path.Combine(root, name + ".conf");
         File.WriteAllText(_pipelineFile, TinyJobConfig.Hocon(RunDirectory, maxStaleness, rlSteps,
-            $"logging.level = information\npersistence {{ checkpoint-every = {checkpointEvery}, keep-last = 3 }}"));
+            $"logging.level = information\npersistence {{ checkpoint-every = {checkpointEvery}, keep-last = 3 }}\n{extra}"));
         Settings = ActorRLSettings.FromConfig(PipelineConfig.Load(new[] { _pipelineFile }, Array.Empty<string>()));
     }
 
     public string RunDirectory { get; }
+
+    public string PipelineFile => _pipelineFile;
 
     public ActorRLSettings Settings { get; }
 
@@ -38,6 +41,9 @@ internal sealed class ChildRun
         info.Environment.Remove("CI"); // the child is a user's run, not a test run
         return Process.Start(info)!;
     }
+
+    /// <summary>Starts <c>actorrl train</c> with its output read as it comes (a long run never blocks on a full pipe); killed when disposed.</summary>
+    public Cluster.NodeProcess Launch() => new("train", "train", _pipelineFile);
 
     /// <summary>Runs to the end (or to the crash point) and returns the exit code and everything printed.</summary>
     public async Task<(int Code, string Output)> RunAsync(string? crashAt = null, TimeSpan? timeout = null)
