@@ -1,3 +1,5 @@
+using ActorRL.Core.Configuration;
+using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Persistence;
 
 namespace ActorRL.Cli.Commands;
@@ -28,6 +30,18 @@ public static class RunDirectory
     /// may have stopped before it wrote anything else).
     /// </summary>
     public static bool TrainedInBefore(string directory) => HoldsARun(directory) || File.Exists(Path.Combine(directory, ConfigFile));
+
+    /// <summary>
+    /// The settings a run was trained with (its config.conf), at the directory the user points to, wherever the run
+    /// was started from (config.conf may hold a relative run.dir): its run id and SQLite ledger are read there.
+    /// </summary>
+    public static ActorRLSettings LoadSettings(string directory)
+    {
+        var configFile = Path.Combine(directory, ConfigFile);
+        if (!File.Exists(configFile)) throw new UsageException($"{directory} is not a run directory (no {ConfigFile})");
+        var settings = ActorRLSettings.FromConfig(PipelineConfig.Load(new[] { configFile }, Array.Empty<string>()));
+        return settings with { Run = settings.Run with { Directory = directory } };
+    }
 
     /// <returns>True when a previous run is there to be resumed.</returns>
     public static bool Prepare(string directory, bool fresh, bool yes, TextWriter error)
