@@ -39,7 +39,7 @@ public static class TrainCommand
                 return ExitCodes.Ok;
             }
             // One learner per run: refused here, a second train has written and deleted nothing (--fresh included).
-            using var claim = RunClaim.Take(settings);
+            using var claim = await RunClaim.TakeAsync(settings, cancellation);
             var resuming = RunDirectory.Prepare(settings.Run.Directory, parse.GetValue(fresh), parse.GetValue(yes), error);
             claim.RecordId(settings.Run.Directory);
             var configFile = Path.Combine(settings.Run.Directory, RunDirectory.ConfigFile);
