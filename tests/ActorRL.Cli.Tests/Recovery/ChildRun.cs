@@ -42,8 +42,25 @@ internal sealed class ChildRun
         return Process.Start(info)!;
     }
 
-    /// <summary>Starts <c>actorrl train</c> with its output read as it comes (a long run never blocks on a full pipe); killed when disposed.</summary>
-    public Cluster.NodeProcess Launch() => new("train", "train", _pipelineFile);
+    /// <summary>
+    /// Starts <c>actorrl train</c>, its output read as it comes (a long run never blocks on a full pipe), and waits
+    /// until <paramref name="reached"/> holds while it still runs. Killed when disposed, or at once if it is not reached.
+    /// </summary>
+    public async Task<Cluster.NodeProcess> LaunchUntilAsync(Func<Cluster.NodeProcess, bool> reached, string what, TimeSpan timeout)
+    {
+        var learner = new Cluster.NodeProcess("train", "train", _pipelineFile);
+        try
+        {
+            await Poll.Until(() => learner.HasExited || reached(learner), timeout, () => $"{what}; its output:\n{learner.Tail()}");
+            Assert.False(learner.HasExited, $"the run ended before {what}; its output:\n{learner.Tail()}");
+            return learner;
+        }
+        catch
+        {
+            learner.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Runs to the end (or to the crash point) and returns the exit code and everything printed.</summary>
     public async Task<(int Code, string Output)> RunAsync(string? crashAt = null, TimeSpan? timeout = null)

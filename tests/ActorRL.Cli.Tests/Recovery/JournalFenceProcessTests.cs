@@ -12,13 +12,8 @@ public sealed class JournalFenceProcessTests : IDisposable
 {
     private static readonly TimeSpan Generous = TimeSpan.FromMinutes(3);
     private readonly string _root = Directory.CreateTempSubdirectory("actorrl-fence-").FullName;
-    private readonly List<Cluster.NodeProcess> _children = new();
 
-    public void Dispose()
-    {
-        foreach (var child in _children) child.Dispose();
-        Directory.Delete(_root, recursive: true);
-    }
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 
     /// <summary>What the journal and snapshot store hold for one persistence id.</summary>
     private static async Task<string> Rows(string connection, string persistenceId)
@@ -55,17 +50,11 @@ public sealed class JournalFenceProcessTests : IDisposable
         var (doneCode, doneOutput) = await new ChildRun(_root, "a", maxStaleness: 1, rlSteps: 2, checkpointEvery: 1, postgres).RunAsync(timeout: Generous);
         Assert.True(doneCode == 0, doneOutput);
         var first = new ChildRun(_root, "a", maxStaleness: 1, rlSteps: 5, checkpointEvery: 1, postgres);
-        var learner = first.Launch();
-        _children.Add(learner);
-        // Printed once the run is claimed (directory lock and fence), before the learner starts.
-        await Poll.Until(() => learner.HasExited || learner.Output.Contains("Resuming the run"), Generous,
-            () => $"the learner did not claim its run; its output:\n{learner.Tail()}");
-        Assert.False(learner.HasExited, $"the learner ended before it could be met; its output:\n{learner.Tail()}");
+        // "Resuming" is printed once the run is claimed (directory lock and fence), before the learner starts.
+        using var learner = await first.LaunchUntilAsync(l => l.Output.Contains("Resuming the run"), "the learner claimed its run", Generous);
 
-        ProcessSignals.Stop(learner.Id);
-        try
+        await ProcessSignals.WhileStoppedAsync(learner.Id, async () =>
         {
-            await Poll.Until(() => ProcessSignals.IsStopped(learner.Id), Generous, () => "SIGSTOP did not stop the learner");
             var before = await Rows(connection, id);
             var second = new ChildRun(_root, "b", maxStaleness: 0, rlSteps: 3, checkpointEvery: 1, postgres);
 
@@ -76,11 +65,7 @@ public sealed class JournalFenceProcessTests : IDisposable
             Assert.Contains($"the ledger {id} on PostgreSQL is in use by another learner (pid {learner.Id} on host {Environment.MachineName}", line);
             Assert.Equal(before, await Rows(connection, id));
             Assert.All(Directory.GetFileSystemEntries(second.RunDirectory), e => Assert.Contains(Path.GetFileName(e), RunLock.Files));
-        }
-        finally
-        {
-            ProcessSignals.Continue(learner.Id);
-        }
+        });
 
         // SIGKILL: the server ends the learner's session, and the fence with it, when it sees the connection close.
         learner.KillHard();

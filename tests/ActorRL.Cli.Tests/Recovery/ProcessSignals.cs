@@ -14,12 +14,23 @@ internal static class ProcessSignals
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 
-    public static void Stop(int pid) => Send(pid, SigStop);
-
-    public static void Continue(int pid) => Send(pid, SigCont);
+    /// <summary>Runs <paramref name="action"/> while the process is stopped, and lets it go on afterwards whatever happens.</summary>
+    public static async Task WhileStoppedAsync(int pid, Func<Task> action)
+    {
+        Send(pid, SigStop);
+        try
+        {
+            await Poll.Until(() => IsStopped(pid), TimeSpan.FromMinutes(1), () => $"SIGSTOP did not stop process {pid}");
+            await action();
+        }
+        finally
+        {
+            Send(pid, SigCont);
+        }
+    }
 
     /// <summary>True once the kernel reports the process stopped ('T' in /proc/PID/stat), not just signalled.</summary>
-    public static bool IsStopped(int pid)
+    private static bool IsStopped(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('T');

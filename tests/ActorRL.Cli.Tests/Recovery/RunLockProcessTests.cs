@@ -13,13 +13,8 @@ public sealed class RunLockProcessTests : IDisposable
 {
     private static readonly TimeSpan Generous = TimeSpan.FromMinutes(3);
     private readonly string _root = Directory.CreateTempSubdirectory("actorrl-runlock-").FullName;
-    private readonly List<Cluster.NodeProcess> _children = new();
 
-    public void Dispose()
-    {
-        foreach (var child in _children) child.Dispose(); // SIGKILL ends a stopped process too
-        Directory.Delete(_root, recursive: true);
-    }
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 
     /// <summary>Every file of the run and its SHA-256, but the lock file, which flock keeps even readers out of.</summary>
     private static SortedDictionary<string, string> Fingerprint(string runDirectory) => new(
@@ -35,17 +30,13 @@ public sealed class RunLockProcessTests : IDisposable
         var (doneCode, doneOutput) = await new ChildRun(_root, "run", maxStaleness: 1, rlSteps: 2, checkpointEvery: 1).RunAsync();
         Assert.True(doneCode == 0, doneOutput);
         var first = new ChildRun(_root, "run", maxStaleness: 1, rlSteps: 5, checkpointEvery: 1);
-        var learner = first.Launch();
-        _children.Add(learner);
-        await Poll.Until(() => learner.HasExited || RunLockHolder.Read(first.RunDirectory)?.Pid == learner.Id, Generous,
-            () => $"the learner did not record itself as the holder; its output:\n{learner.Tail()}");
-        Assert.False(learner.HasExited, $"the learner ended before it could be met; its output:\n{learner.Tail()}");
+        // Disposed with SIGKILL, which ends a stopped process too.
+        using var learner = await first.LaunchUntilAsync(l => RunLockHolder.Read(first.RunDirectory)?.Pid == l.Id,
+            "the learner recorded itself as the lock's holder", Generous);
 
         // Stopped, the learner still holds the lock but writes nothing: any change is the second train's.
-        ProcessSignals.Stop(learner.Id);
-        try
+        await ProcessSignals.WhileStoppedAsync(learner.Id, async () =>
         {
-            await Poll.Until(() => ProcessSignals.IsStopped(learner.Id), Generous, () => "SIGSTOP did not stop the learner");
             Assert.True(File.Exists(Path.Combine(first.RunDirectory, PersistenceSettings.LedgerFile)));
             var before = Fingerprint(first.RunDirectory);
             // Another configuration for the same directory: had it written config.conf, the fingerprint would show it.
@@ -65,11 +56,7 @@ public sealed class RunLockProcessTests : IDisposable
                 Assert.Contains("in use by another learner", line);
             }
             Assert.Equal(before, Fingerprint(first.RunDirectory));
-        }
-        finally
-        {
-            ProcessSignals.Continue(learner.Id);
-        }
+        });
 
         var exit = await learner.WaitAsync(Generous);
         Assert.True(exit == 0, learner.Tail());
