@@ -22,6 +22,7 @@ public sealed class JournalFence : IDisposable
     private JournalFence(NpgsqlConnection? session) => _session = session;
 
     /// <exception cref="RunInUseException">Another learner holds this persistence id.</exception>
+    /// <exception cref="Pipeline.ExplainedRunFailure">The server cannot be reached.</exception>
     public static async Task<JournalFence> AcquireAsync(PersistenceSettings settings, string persistenceId, CancellationToken cancellation = default)
     {
         if (settings.Provider != "postgres") return new JournalFence(null);
@@ -44,6 +45,12 @@ public sealed class JournalFence : IDisposable
                     $"the ledger {persistenceId} on PostgreSQL is in use by another learner ({await HolderAsync(session, key, cancellation)}); " +
                     "one learner per persistence id: wait for it to finish, or give this run its own actorrl.persistence.persistence-id");
             return new JournalFence(session);
+        }
+        catch (NpgsqlException e)
+        {
+            await session.DisposeAsync();
+            // Unfenced, a second learner could not be told apart: no run starts without the fence.
+            throw new Pipeline.ExplainedRunFailure($"cannot fence the ledger {persistenceId} on PostgreSQL, so the run does not start: {e.Message}");
         }
         catch
         {

@@ -49,6 +49,18 @@ public sealed class JournalFenceTests
     }
 
     [Fact]
+    public async Task Without_a_reachable_server_the_run_does_not_start_and_says_why_in_one_line()
+    {
+        // Port 1 on loopback: nothing listens, the connection is refused at once.
+        var settings = Postgres("Host=127.0.0.1;Port=1;Username=nobody;Password=none;Database=none;Timeout=5");
+
+        var failure = await Assert.ThrowsAsync<ActorRL.Engine.Pipeline.ExplainedRunFailure>(() => JournalFence.AcquireAsync(settings, "learner-run"));
+
+        Assert.StartsWith("cannot fence the ledger learner-run on PostgreSQL, so the run does not start: ", failure.Message);
+        Assert.DoesNotContain('\n', failure.Message);
+    }
+
+    [Fact]
     public void The_key_is_stable_and_tells_ids_apart()
     {
         Assert.Equal(JournalFence.Key("learner-a"), JournalFence.Key("learner-a"));
