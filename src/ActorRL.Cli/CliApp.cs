@@ -60,6 +60,12 @@ public static class CliApp
             await error.WriteLineAsync($"actorrl: {e.Message}");
             return ExitCodes.BadUsage;
         }
+        catch (Engine.Persistence.RunInUseException e)
+        {
+            // Another learner holds the run: nothing was changed, and running again later is the fix.
+            await error.WriteLineAsync($"actorrl: {e.Message}");
+            return ExitCodes.BadUsage;
+        }
         catch (Exception e) when (Cause<Model.HuggingFace.HuggingFaceFolderException>(e) is { } folder)
         {
             // A model folder that cannot be used as asked is bad input, like a bad configuration value.

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using ActorRL.Core.Configuration;
-using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Jobs;
 
 namespace ActorRL.Cli.Commands;
@@ -24,11 +22,7 @@ public static class ExportCommand
         command.SetAction(async (parse, cancellation) =>
         {
             var directory = parse.GetValue(runDir)!;
-            var configFile = Path.Combine(directory, "config.conf");
-            if (!File.Exists(configFile)) throw new UsageException($"{directory} is not a run directory (no config.conf)");
-            var settings = ActorRLSettings.FromConfig(PipelineConfig.Load(new[] { configFile }, Array.Empty<string>()));
-            // The run is where the user points, wherever it was started from (config.conf may hold a relative run.dir).
-            settings = settings with { Run = settings.Run with { Directory = directory } };
+            var settings = RunDirectory.LoadSettings(directory);
             var storage = parse.GetValue(dtype) is { } text ? ModelCommand.ParseDType(text, "--dtype") : (TorchSharp.torch.ScalarType?)null;
             try
             {

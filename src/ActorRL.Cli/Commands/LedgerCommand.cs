@@ -1,6 +1,4 @@
 using System.CommandLine;
-using ActorRL.Core.Configuration;
-using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Persistence;
 
 namespace ActorRL.Cli.Commands;
@@ -18,9 +16,7 @@ public static class LedgerCommand
         command.SetAction(async (parse, cancellation) =>
         {
             var directory = parse.GetValue(runDir)!;
-            var configFile = Path.Combine(directory, "config.conf");
-            if (!File.Exists(configFile)) throw new UsageException($"{directory} is not a run directory (no config.conf)");
-            var settings = ActorRLSettings.FromConfig(PipelineConfig.Load(new[] { configFile }, Array.Empty<string>()));
+            var settings = RunDirectory.LoadSettings(directory);
             var history = await LedgerHistory.ReadAsync(settings.Persistence, settings.Run.Directory);
             if (parse.GetValue(events))
             {

@@ -38,8 +38,11 @@ public static class TrainCommand
                 output.WriteLine(RunPlan.Describe(settings));
                 return ExitCodes.Ok;
             }
+            // One learner per run: refused here, a second train has written and deleted nothing (--fresh included).
+            using var claim = await RunClaim.TakeAsync(settings, cancellation);
             var resuming = RunDirectory.Prepare(settings.Run.Directory, parse.GetValue(fresh), parse.GetValue(yes), error);
-            var configFile = Path.Combine(settings.Run.Directory, "config.conf");
+            claim.RecordId(settings.Run.Directory);
+            var configFile = Path.Combine(settings.Run.Directory, RunDirectory.ConfigFile);
             if (resuming)
             {
                 error.WriteLine($"Resuming the run in {settings.Run.Directory} from its ledger (--fresh starts over).");

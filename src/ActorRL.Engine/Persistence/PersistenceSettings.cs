@@ -37,9 +37,11 @@ public sealed record PersistenceSettings(
             r.GetInt("checkpoint-every", 1), r.GetInt("keep-last", 1), r.GetInt("snapshot-every", 1), min, max);
     }
 
-    /// <summary>The learner's persistence id: configured, or derived from the run directory's name.</summary>
-    public string PersistenceIdFor(string runDirectory) =>
-        PersistenceId ?? "learner-" + Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory)));
+    /// <summary>The learner's persistence id for a run of this id: configured, or "learner-" + the run's id.</summary>
+    public string PersistenceIdOf(string runId) => PersistenceId ?? "learner-" + runId;
+
+    /// <summary>The persistence id of a run directory's ledger: configured, or "learner-" + its <see cref="RunId"/>.</summary>
+    public string PersistenceIdFor(string runDirectory) => PersistenceId ?? PersistenceIdOf(RunId.Of(runDirectory));
 
     /// <summary>The connection string Akka.Persistence.Sql gets (SQLite: the ledger file in the run directory).</summary>
     public string ConnectionFor(string runDirectory) =>

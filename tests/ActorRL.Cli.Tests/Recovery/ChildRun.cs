@@ -13,16 +13,19 @@ internal sealed class ChildRun
 {
     private readonly string _pipelineFile;
 
-    public ChildRun(string root, string name, int maxStaleness, int rlSteps, int checkpointEvery)
+    /// <param name="extra">More of <c>actorrl { … }</c>, e.g. a shared journal's connection string.</param>
+    public ChildRun(string root, string name, int maxStaleness, int rlSteps, int checkpointEvery, string extra = "")
     {
         RunDirectory = Path.Combine(root, name);
         _pipelineFile = Path.Combine(root, name + ".conf");
         File.WriteAllText(_pipelineFile, TinyJobConfig.Hocon(RunDirectory, maxStaleness, rlSteps,
-            $"logging.level = information\npersistence {{ checkpoint-every = {checkpointEvery}, keep-last = 3 }}"));
+            $"logging.level = information\npersistence {{ checkpoint-every = {checkpointEvery}, keep-last = 3 }}\n{extra}"));
         Settings = ActorRLSettings.FromConfig(PipelineConfig.Load(new[] { _pipelineFile }, Array.Empty<string>()));
     }
 
     public string RunDirectory { get; }
+
+    public string PipelineFile => _pipelineFile;
 
     public ActorRLSettings Settings { get; }
 
@@ -37,6 +40,26 @@ internal sealed class ChildRun
         info.Environment["ACTORRL_CRASH_AT"] = crashAt ?? "";
         info.Environment.Remove("CI"); // the child is a user's run, not a test run
         return Process.Start(info)!;
+    }
+
+    /// <summary>
+    /// Starts <c>actorrl train</c>, its output read as it comes (a long run never blocks on a full pipe), and waits
+    /// until <paramref name="reached"/> holds while it still runs. Killed when disposed, or at once if it is not reached.
+    /// </summary>
+    public async Task<Cluster.NodeProcess> LaunchUntilAsync(Func<Cluster.NodeProcess, bool> reached, string what, TimeSpan timeout)
+    {
+        var learner = new Cluster.NodeProcess("train", "train", _pipelineFile);
+        try
+        {
+            await Poll.Until(() => learner.HasExited || reached(learner), timeout, () => $"{what}; its output:\n{learner.Tail()}");
+            Assert.False(learner.HasExited, $"the run ended before {what}; its output:\n{learner.Tail()}");
+            return learner;
+        }
+        catch
+        {
+            learner.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Runs to the end (or to the crash point) and returns the exit code and everything printed.</summary>

@@ -29,6 +29,22 @@ public sealed class LedgerCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Ledger_reads_the_run_it_is_pointed_to_even_when_its_config_names_a_relative_run_dir()
+    {
+        var run = new ChildRun(_root, "moved", maxStaleness: 1, rlSteps: 2, checkpointEvery: 2);
+        var (trainCode, trainOutput) = await run.RunAsync();
+        Assert.True(trainCode == 0, trainOutput);
+        // As if started elsewhere with run.dir = "runs/moved": read from here, that path is not this run.
+        File.AppendAllText(Path.Combine(run.RunDirectory, "config.conf"), "\nactorrl.run.dir = \"runs/moved\"\n");
+
+        var (code, output, error) = await CliRunner.Run("ledger", run.RunDirectory);
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"Ledger learner-{Engine.Persistence.RunId.Read(run.RunDirectory)} ", output);
+        Assert.Contains("steps trained: 2 counted", output);
+    }
+
+    [Fact]
     public async Task Ledger_on_a_directory_that_is_not_a_run_is_a_usage_error()
     {
         var (code, _, error) = await CliRunner.Run("ledger", _root);

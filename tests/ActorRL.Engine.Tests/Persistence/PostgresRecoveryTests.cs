@@ -1,37 +1,21 @@
 using ActorRL.Engine.Jobs;
 using ActorRL.Engine.Persistence;
 using ActorRL.Engine.Tests.Jobs;
+using ActorRL.Tests.Shared;
 
 namespace ActorRL.Engine.Tests.Persistence;
 
-/// <summary>
-/// The recovery test against a real PostgreSQL server (the production configuration). <c>.ci/run</c> installs and
-/// starts one on 127.0.0.1 and exports <see cref="Variable"/>; outside CI the test is skipped, with the reason,
-/// when no server is configured. In CI a missing server fails the test.
-/// </summary>
+/// <summary>The recovery test against a real PostgreSQL server (the production configuration; see <see cref="TestPostgres"/>).</summary>
 public sealed class PostgresRecoveryTests : IDisposable
 {
-    public const string Variable = "ACTORRL_TEST_POSTGRES";
     private readonly string _root = Directory.CreateTempSubdirectory("actorrl-pg-").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static string Connection()
-    {
-        var connection = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(connection))
-        {
-            Assert.False(Environment.GetEnvironmentVariable("CI") == "true",
-                $"CI must provide a PostgreSQL server: {Variable} is not set (see .ci/start-postgres)");
-            Skip.If(true, $"no PostgreSQL server configured: set {Variable} (e.g. from .ci/start-postgres) to run this test");
-        }
-        return connection!;
-    }
-
     [SkippableFact]
     public async Task A_run_resumes_from_its_PostgreSQL_ledger_past_a_corrupt_checkpoint_with_every_prompt_consumed_once()
     {
-        var connection = Connection();
+        var connection = TestPostgres.ConnectionOrSkip();
         var id = $"test-{Guid.NewGuid():N}";
         var settings = TinyJob.Settings(Path.Combine(_root, "pg"), maxStaleness: 1, rlSteps: 6, extra: $$"""
             persistence { provider = postgres, connection-string = "{{connection}}", persistence-id = "{{id}}", checkpoint-every = 2, keep-last = 2 }
