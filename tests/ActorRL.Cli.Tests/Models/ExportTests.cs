@@ -1,7 +1,5 @@
 using ActorRL.Cli.Commands;
 using ActorRL.Model.Checkpoints;
-using ActorRL.Model.HuggingFace;
-using ActorRL.Model.Policies;
 using ActorRL.Model.Tests.HuggingFace;
 using static TorchSharp.torch;
 
@@ -51,15 +49,7 @@ public sealed class ExportTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private static double[] ScoreCheckpoint(string model, string checkpoint)
-    {
-        using var policy = HuggingFaceLoader.LoadPolicy(model, Probe.Length);
-        Checkpoint.Load(checkpoint, policy);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var result = policy.Score([new ScoringSequence([Probe[0]], Probe[1..])], new ScoreOptions(ComputeEntropy: false));
-        return result.LogProbs.to(ScalarType.Float64).data<double>().ToArray();
-    }
+    private static double[] ScoreCheckpoint(string model, string checkpoint) => CheckpointScoring.Score(model, checkpoint, Probe);
 
     [Fact]
     public async Task The_export_scores_bit_identically_to_the_newest_committed_checkpoint_and_differs_from_the_untrained_model()

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using ActorRL.Cli.Commands;
-using ActorRL.Model.Checkpoints;
 using ActorRL.Model.HuggingFace;
-using ActorRL.Model.Policies;
 using ActorRL.Tests.Shared;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -64,12 +62,7 @@ public sealed class QwenTinySampleTests(ITestOutputHelper output) : IDisposable
 
         int[] probe = [151644, 872, 198, 17, 18, 10, 19, 20, 28, 151645, 198, 151644, 77091, 198];
         var fromExport = ModelScoreCommand.Score(exported, probe, ScalarType.Float32);
-        using var policy = HuggingFaceLoader.LoadPolicy(model, probe.Length);
-        Checkpoint.Load(Path.Combine(runDir, "checkpoints", "step-000002"), policy);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var fromCheckpoint = policy.Score([new ScoringSequence([probe[0]], probe[1..])], new ScoreOptions(ComputeEntropy: false))
-            .LogProbs.to(ScalarType.Float64).data<double>().ToArray();
+        var fromCheckpoint = CheckpointScoring.Score(model, Path.Combine(runDir, "checkpoints", "step-000002"), probe);
         Assert.Equal(fromCheckpoint, fromExport);
         Assert.NotEqual(ModelScoreCommand.Score(model, probe, ScalarType.Float32), fromExport);
     }
