@@ -51,13 +51,9 @@ public sealed record ModelSettings(
 
     public bool IsPretrained => Family is not null;
 
-    public static DecoderFamily? FamilyOf(string architecture) => architecture switch
-    {
-        "qwen2" => DecoderFamily.Qwen2,
-        "qwen3" => DecoderFamily.Qwen3,
-        "llama" => DecoderFamily.Llama,
-        _ => null,
-    };
+    /// <summary>The family whose config.json model_type is <paramref name="architecture"/> (one spelling for both), or null.</summary>
+    public static DecoderFamily? FamilyOf(string architecture) =>
+        Enum.GetValues<DecoderFamily>().Cast<DecoderFamily?>().FirstOrDefault(f => DecoderConfig.ModelTypeOf(f!.Value) == architecture);
 
     public static ModelSettings FromConfig(SettingsReader r)
     {
