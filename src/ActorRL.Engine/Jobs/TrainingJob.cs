@@ -102,6 +102,10 @@ public static class TrainingJob
         ["verifier_failures"] = s.VerifierFailures,
         ["max_staleness_observed"] = s.MaxStaleness,
         ["groups_by_node"] = s.GroupsByNode,
+        ["prompts_quarantined"] = (s.Quarantined ?? []).Select(q => new Dictionary<string, object>
+        {
+            ["prompt_id"] = q.PromptId, ["position"] = q.Position, ["failures"] = q.Failures, ["last_failure"] = q.LastFailure,
+        }).ToList(),
     }, new JsonSerializerOptions { WriteIndented = true });
 
     public static string AkkaLogLevel(Serilog.Events.LogEventLevel level) => level switch

@@ -21,6 +21,7 @@ public sealed record CommittedFile(string Name, long Bytes, string Sha256);
 /// A checkpoint was written, flushed and renamed into place before this event was persisted. It holds all a
 /// resume needs: where the weights are and how to verify them, the prompt cursor (the next fresh prompt) and the
 /// prompts drawn but not consumed when step <see cref="Step"/>'s batch was served (regenerated first on resume).
+/// <see cref="Quarantined"/>: prompts given up on so far (never handed out again; absent in journals written before quarantine).
 /// </summary>
 /// <param name="Directory">Relative to the run directory.</param>
 public sealed record CheckpointCommitted(
@@ -33,7 +34,8 @@ public sealed record CheckpointCommitted(
     string[] Outstanding,
     long GroupsConsumed,
     int WarmStartSteps,
-    double? AccuracyBefore) : ILedgerEvent;
+    double? AccuracyBefore,
+    Pipeline.Lifecycle.QuarantinedPrompt[]? Quarantined = null) : ILedgerEvent;
 
 /// <summary>Learner step <see cref="Step"/> trained on these groups (one prompt id per group): the consumption ledger.</summary>
 public sealed record StepTrained(long Seq, int Step, long Version, string[] GroupIds, string[] PromptIds) : ILedgerEvent;

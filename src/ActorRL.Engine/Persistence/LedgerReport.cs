@@ -30,6 +30,9 @@ public sealed record LedgerReport(
             $"steps trained: {EffectiveSteps} counted ({StepsRecorded} recorded; {StepsRecorded - EffectiveSteps} voided by resumes and trained again)",
             $"prompts consumed: {PromptsConsumed}, {DistinctPrompts} distinct" + (PromptsConsumed == DistinctPrompts ? " (each exactly once)" : " — SOME TWICE"),
             $"checkpoints committed: {Checkpoints.Count}" + (Checkpoints.Count > 0 ? $", newest: step {Checkpoints[^1].Step} ({Checkpoints[^1].Directory})" : ""),
+            $"prompts quarantined: " + (Checkpoints.Count == 0 || Checkpoints[^1].Quarantined is not { Length: > 0 } quarantined
+                ? "none"
+                : string.Join(", ", quarantined.Select(q => $"{q.PromptId} ({q.Position}, {q.Failures} failed attempts, last: {q.LastFailure})"))),
             $"resumes: {(Resumes.Count == 0 ? "none" : string.Join(", ", Resumes.Select(r => $"from step {r.FromStep}")))}",
             Completed is { } done
                 ? $"completed: {done.Steps} steps, version {done.Version}" +

@@ -44,14 +44,31 @@ public sealed class GeneratorActor : ReceiveActor, IWithUnboundedStash
             _asked = true;
             _coordinator.Tell(new RequestWork(_promptsPerGeneration));
         });
-        Receive<WorkAssigned>(OnWorkAssigned);
-        Receive<DecodeStep>(_ => OnDecodeStep());
+        Receive<WorkAssigned>(work => GivingBackOnFailure(() => OnWorkAssigned(work)));
+        Receive<DecodeStep>(_ => GivingBackOnFailure(OnDecodeStep));
     }
 
     protected override void PreStart()
     {
         _backend = _backendFactory();
         _weights.Tell(new SubscribeWeights(Self));
+    }
+
+    /// <summary>
+    /// Our unfinished prompts must be generated again by someone: tell the coordinator why before the failure stops us
+    /// (a back-off supervisor stops and recreates us, so <see cref="PreRestart"/> does not run).
+    /// </summary>
+    private void GivingBackOnFailure(Action handle)
+    {
+        try
+        {
+            handle();
+        }
+        catch (Exception e)
+        {
+            _coordinator.Tell(new GeneratorReset(Self, $"failed: {e.Message}"));
+            throw;
+        }
     }
 
     protected override void PreRestart(Exception reason, object message)

@@ -163,7 +163,7 @@ public sealed class LearnerActor : ReceiveActor, IWithTimers
             checkpoint.Step, Trainer.Version, checkpoint.Directory);
         _metrics.Tell(new TruncateMetrics(checkpoint.Step));
         _ledger!.Send(seq => new RunResumed(seq, checkpoint.Step, checkpoint.Directory));
-        BeginRl(new PromptPosition(checkpoint.Cursor, checkpoint.Outstanding, checkpoint.GroupsConsumed));
+        BeginRl(new PromptPosition(checkpoint.Cursor, checkpoint.Outstanding, checkpoint.GroupsConsumed, checkpoint.Quarantined));
     }
 
     // ---- warm start and RL --------------------------------------------------------------------------------------
@@ -272,7 +272,7 @@ public sealed class LearnerActor : ReceiveActor, IWithTimers
         var step = _rlStep;
         var version = Trainer.Version;
         _ledger!.Send(seq => new CheckpointCommitted(seq, step, version, relative, files.ToArray(), position.Cursor,
-            position.Outstanding.ToArray(), position.GroupsConsumed, _warmStartStep, _accuracyBefore));
+            position.Outstanding.ToArray(), position.GroupsConsumed, _warmStartStep, _accuracyBefore, position.Quarantined?.ToArray()));
     }
 
     private void OnEventRecorded(EventRecorded recorded)

@@ -25,4 +25,5 @@ public sealed record RunSummary(
     IReadOnlyDictionary<string, long> VerifierFailures,
     int MaxStaleness,
     IReadOnlyDictionary<string, long>? GroupsByNode = null,
-    bool AlreadyComplete = false);
+    bool AlreadyComplete = false,
+    IReadOnlyList<Lifecycle.QuarantinedPrompt>? Quarantined = null);

@@ -1,4 +1,5 @@
 using ActorRL.Core.Configuration;
+using ActorRL.Engine.Pipeline.Lifecycle;
 
 namespace ActorRL.Engine.Pipeline;
 
@@ -13,7 +14,10 @@ namespace ActorRL.Engine.Pipeline;
 /// <param name="Generators">Generator actors on this node (0 only on a cluster's learner node).</param>
 /// <param name="PromptsPerGeneration">Prompts a generator decodes together in one batched sampling pass.</param>
 /// <param name="Verifiers">Verifier actors (a pool) on this node.</param>
-/// <param name="StallAfter">The watchdog names any actor that made no progress for this long.</param>
+/// <param name="StallAfter">The watchdog names any actor that made no progress for this long, and ends the run when
+/// the whole pipeline made none (or a prompt sat queued, buffered or in training) for this long.</param>
+/// <param name="Leases">How long generators and verifiers may hold a prompt, and failures before quarantine; null:
+/// <see cref="DefaultLeases"/>.</param>
 public sealed record PipelineSettings(
     IReadOnlyList<string> Stages,
     int MaxStaleness,
@@ -27,8 +31,15 @@ public sealed record PipelineSettings(
     int Verifiers,
     TimeSpan StallAfter,
     int EvalEvery,
-    int EvalSize)
+    int EvalSize,
+    PromptLeases? Leases = null)
 {
+    /// <summary>The leases the prompt book enforces (the stall lease is always <see cref="StallAfter"/>).</summary>
+    public PromptLeases PromptLeases => (Leases ?? DefaultLeases) with { Stall = StallAfter };
+
+    /// <summary>reference.conf's values, for settings built in code.</summary>
+    public static readonly PromptLeases DefaultLeases = new(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5), 3);
+
     public static readonly string[] KnownStages = { "sft", "rl" };
 
     /// <summary>Groups that may be in generation or waiting in the buffer at once: (η + 1)·B (see RolloutAdmission).</summary>
@@ -57,7 +68,15 @@ public sealed record PipelineSettings(
             r.GetInt("verifiers", 1, 1024),
             r.GetDuration("stall-after"),
             r.GetInt("eval-every", 0, 10_000_000),
-            r.GetInt("eval-size", 0, 1_000_000));
+            r.GetInt("eval-size", 0, 1_000_000),
+            new PromptLeases(
+                r.GetDuration("generation-lease"),
+                r.GetDuration("verification-lease"),
+                TimeSpan.Zero,
+                r.GetInt("max-generation-failures", 1, 1000)));
+        foreach (var (key, value) in new[] { ("stall-after", settings.StallAfter), ("generation-lease", settings.PromptLeases.Generation),
+                     ("verification-lease", settings.PromptLeases.Verification) })
+            if (value <= TimeSpan.Zero) throw r.Fail(key, $"must be a positive duration, got {value.TotalSeconds:0.###} s");
         if (settings.MiniBatches > settings.GroupsPerStep)
             throw r.Fail("mini-batches", $"must be ≤ groups-per-step ({settings.GroupsPerStep}), got {settings.MiniBatches}");
         return settings;

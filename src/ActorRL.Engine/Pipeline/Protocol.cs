@@ -1,5 +1,6 @@
 using Akka.Actor;
 using ActorRL.Core.Rollouts;
+using ActorRL.Engine.Pipeline.Lifecycle;
 using ActorRL.Tasks;
 
 namespace ActorRL.Engine.Pipeline;
@@ -37,8 +38,10 @@ public sealed record BatchReady(IReadOnlyList<RolloutGroup> Groups, PromptPositi
 /// Where the prompt stream stands: the next fresh prompt, and the positions of prompts drawn but not yet consumed
 /// (generating, verifying, buffered or waiting to be generated again). A checkpoint records this so a resume
 /// regenerates exactly those and then goes on from <see cref="Cursor"/>: no prompt skipped, none trained twice.
+/// <see cref="Quarantined"/> prompts are never handed out again, after a resume either (see <see cref="PromptBook"/>).
 /// </summary>
-public sealed record PromptPosition(string Cursor, IReadOnlyList<string> Outstanding, long GroupsConsumed);
+public sealed record PromptPosition(string Cursor, IReadOnlyList<string> Outstanding, long GroupsConsumed,
+    IReadOnlyList<QuarantinedPrompt>? Quarantined = null);
 
 /// <summary>
 /// Learner → coordinator: start handing out prompts, at learner version <paramref name="Version"/>, from
@@ -55,9 +58,6 @@ public sealed record Progress(string Actor, string What);
 /// <summary>Learner → parent: the run is over.</summary>
 public sealed record RunFinished(RunSummary Summary);
 
-/// <summary>Learner → parent: the run failed and cannot go on.</summary>
-public sealed record RunFailed(string Reason, Exception? Cause);
-
 /// <summary>Ask the coordinator for its counters (live view, tests).</summary>
 public sealed record GetCoordinatorStats
 {
@@ -66,6 +66,10 @@ public sealed record GetCoordinatorStats
 
 /// <param name="GroupsByNode">Groups consumed by the learner per node that generated them ("local", or a
 /// generator node's address).</param>
+/// <param name="GenerationFailures">Generation attempts that failed: generator lost, or a generation or verification lease expired.</param>
+/// <param name="Quarantined">Prompts given up on after repeated failed attempts.</param>
+/// <param name="Stages">How many prompts each live stage holds now, and for how long the oldest has been there.</param>
+/// <param name="LearnerWaiting">The learner asked for a batch that is not served yet.</param>
 public sealed record CoordinatorStats(
     long LearnerVersion,
     int InFlight,
@@ -83,4 +87,13 @@ public sealed record CoordinatorStats(
     int PendingGeneratorRequests,
     string PromptCursor,
     double GeneratorBusySeconds = 0,
-    IReadOnlyDictionary<string, long>? GroupsByNode = null);
+    IReadOnlyDictionary<string, long>? GroupsByNode = null,
+    IReadOnlyList<QuarantinedPrompt>? Quarantined = null,
+    IReadOnlyList<StageCensus>? Stages = null,
+    bool LearnerWaiting = false);
+
+/// <summary>
+/// Coordinator or watchdog → run supervisor: the pipeline cannot go on (a stage stopped moving); ends the run with
+/// <see cref="Reason"/> as its one line.
+/// </summary>
+public sealed record PipelineStalled(string Reason);

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Pattern;
 using Akka.Routing;
+using ActorRL.Engine.Pipeline.Lifecycle;
 using ActorRL.Tasks;
 
 namespace ActorRL.Engine.Pipeline;
@@ -9,8 +10,10 @@ namespace ActorRL.Engine.Pipeline;
 /// <summary>
 /// The root of one run: starts the weights hub, verifier pool, coordinator, metrics recorder, watchdog, learner
 /// and generators, and supervises them. A generator that throws is restarted with exponential back-off (its
-/// prompts are regenerated, see <see cref="RolloutCoordinator"/>); a verifier is restarted at once; a learner
-/// failure ends the run, because the learner's state is the run.
+/// prompts are regenerated, see <see cref="RolloutCoordinator"/>); a verifier or the metrics recorder is restarted
+/// at once (a group it lost comes back when its lease ends). A failure of the learner, the coordinator or the
+/// weights hub ends the run with one line, because their state is the run's; so does a stall the coordinator's
+/// leases or the watchdog report. Nothing ends in a silent hang.
 /// </summary>
 public sealed class RunSupervisor : ReceiveActor
 {
@@ -23,6 +26,7 @@ public sealed class RunSupervisor : ReceiveActor
     private readonly DateTime _started = DateTime.UtcNow;
     private IActorRef _learner = ActorRefs.Nobody;
     private IActorRef _coordinator = ActorRefs.Nobody;
+    private IActorRef _weights = ActorRefs.Nobody;
     private LearnerFinished? _finished;
 
     public RunSupervisor(PipelineParts parts, TaskCompletionSource<RunSummary> completion)
@@ -41,10 +45,32 @@ public sealed class RunSupervisor : ReceiveActor
             _completion.TrySetResult(new RunSummary(f.AccuracyBefore, f.AccuracyAfter, f.Steps, f.WarmStartSteps,
                 (DateTime.UtcNow - _started).TotalSeconds, f.RlWallSeconds, f.Version, stats.GroupsConsumed,
                 stats.DroppedStale, stats.DroppedUniform, stats.GenerationFailures, stats.VerifierFailures, stats.MaxObservedStaleness,
-                stats.GroupsByNode, f.AlreadyComplete));
+                stats.GroupsByNode, f.AlreadyComplete, stats.Quarantined));
         });
         Receive<GetCoordinatorStats>(m => _coordinator.Forward(m));
         Receive<Status.Failure>(f => _completion.TrySetException(f.Cause));
+        Receive<PipelineStalled>(stalled => EndRun(stalled.Reason));
+        Receive<RunSilent>(OnRunSilent);
+    }
+
+    /// <summary>Ends the run with one line (exit 1, no stack trace): the stall, or the failure of an actor whose state is the run's.</summary>
+    private void EndRun(string reason)
+    {
+        _log.Error("The run cannot go on: {Reason}", reason);
+        _completion.TrySetException(new PipelineStalledException(reason));
+    }
+
+    private void OnRunSilent(RunSilent silent)
+    {
+        // Ask the coordinator what the prompt book holds, to name the stuck stage; a coordinator that does not answer is the answer.
+        var self = Self;
+        var stallAfter = _parts.Pipeline.StallAfter;
+        _coordinator.Ask<CoordinatorStats>(GetCoordinatorStats.Instance, TimeSpan.FromSeconds(5)).ContinueWith(t =>
+        {
+            var stats = t.IsCompletedSuccessfully ? t.Result : null;
+            self.Tell(new PipelineStalled(StallExplanation.OfSilence(silent.Silence, stallAfter, silent.LastActor, silent.LastWhat,
+                stats?.LearnerWaiting, stats?.Stages, stats?.PendingGeneratorRequests ?? 0)));
+        });
     }
 
     /// <summary>The coordinator, for tests and the live view (ask it for <see cref="CoordinatorStats"/>).</summary>
@@ -68,6 +94,14 @@ public sealed class RunSupervisor : ReceiveActor
             _completion.TrySetException(new InvalidOperationException($"the learner failed: {e.Message}", e));
             return Directive.Stop;
         }
+        if (Sender.Equals(_coordinator) || Sender.Equals(_weights))
+        {
+            // Their state (the prompt book; the subscribers and newest weights) is not recoverable in process, and a
+            // restarted one would leave everyone waiting. The ledger's last checkpoint is exact, so end and resume.
+            EndRun($"the {Sender.Path.Name} failed ({e.GetType().Name}: {e.Message}); its state cannot be rebuilt in this process");
+            _log.Debug(e, "{Actor} failure", Sender.Path.Name);
+            return Directive.Stop;
+        }
         _log.Warning(e, "{Actor} failed ({Error}); restarting it", Sender.Path.Name, e.Message);
         return Directive.Restart;
     }, loggingEnabled: false);
@@ -75,7 +109,7 @@ public sealed class RunSupervisor : ReceiveActor
     protected override void PreStart()
     {
         var pipeline = _parts.Pipeline;
-        var weights = Context.ActorOf(Props.Create(() => new WeightsHub()), "weights");
+        var weights = _weights = Context.ActorOf(Props.Create(() => new WeightsHub()), "weights");
         var metrics = Context.ActorOf(Props.Create(() => new MetricsRecorder(_parts.MetricsPath)), "metrics");
         Context.ActorOf(Props.Create(() => new Watchdog(pipeline.StallAfter)), "watchdog");
         var rewards = _parts.Rewards;

@@ -12,6 +12,14 @@ public sealed class PlotCommandTests : IDisposable
         Assert.True(file.Exists, $"{path} missing");
         Assert.True(file.Length > minimumBytes, $"{path} is only {file.Length} bytes");
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(path)[..4]);
+        // A chart, not a blank canvas: a readable size, and axes, labels and at least one series in several colours.
+        using var bitmap = SkiaSharp.SKBitmap.Decode(path);
+        Assert.True(bitmap.Width >= 400 && bitmap.Height >= 250, $"{path} is {bitmap.Width}×{bitmap.Height}");
+        var colours = new HashSet<uint>();
+        for (var y = 0; y < bitmap.Height; y += 3)
+            for (var x = 0; x < bitmap.Width; x += 3)
+                colours.Add((uint)bitmap.GetPixel(x, y));
+        Assert.True(colours.Count >= 16, $"{path} has only {colours.Count} colours: a blank chart?");
     }
 
     [Fact]

@@ -22,8 +22,9 @@ public sealed class InProcessClusterTests
         var workload = new SyntheticWorkload(GenerationTime: TimeSpan.FromMilliseconds(10), TrainTime: TimeSpan.FromMilliseconds(10));
         var settings = PipelineHarness.Settings(maxStaleness: 1, groupsPerStep: 4, steps: 8, generators: 0);
         var task = new SyntheticTask();
+        var consumed = new System.Collections.Concurrent.ConcurrentQueue<(long Version, Core.Rollouts.RolloutGroup Group)>();
         var parts = new PipelineParts(settings, false, 0, task, PromptCursor.Start, _ => throw new InvalidOperationException("no local generators"),
-            () => new SyntheticTrainer(workload), new VerdictRewardFunction(task.Verifier), MetricsPath: null, EvaluateAround: false, Cluster: Cluster);
+            () => new PipelineHarness.RecordingTrainer(workload, consumed), new VerdictRewardFunction(task.Verifier), MetricsPath: null, EvaluateAround: false, Cluster: Cluster);
         var nodes = new List<ActorSystem>();
         var nodeRuns = new List<Task<string>>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
@@ -47,6 +48,10 @@ public sealed class InProcessClusterTests
         Assert.NotNull(summary.GroupsByNode);
         Assert.DoesNotContain("local", summary.GroupsByNode!.Keys);
         Assert.Equal(32, summary.GroupsByNode.Values.Sum());
+        // Remote work obeys the same bookkeeping as local work: the first 32 prompts, each once, within η = 1.
+        Assert.Equal(Enumerable.Range(0, 32).Select(i => $"synthetic:{i}").Order(), consumed.Select(c => c.Group.PromptId).Order());
+        Assert.All(consumed, c => Assert.InRange(c.Group.Staleness(c.Version), 0, 1));
+        Assert.All(consumed, c => Assert.StartsWith("generator-", c.Group.Generator));
         // The learner leaving ends each node's run.
         foreach (var run in nodeRuns) Assert.Contains("learner", await run.WaitAsync(TimeSpan.FromSeconds(30)));
         await Task.WhenAll(nodes.Select(n => n.Terminate()));

@@ -1,11 +1,12 @@
 using ActorRL.Core.Configuration;
 using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Jobs;
+using Xunit.Abstractions;
 
 namespace ActorRL.Engine.Tests.Jobs;
 
-/// <summary>The shipped main-job pipeline, shortened, on its real model size (minutes: the Slow trait).</summary>
-public sealed class MainJobTests : IDisposable
+/// <summary>The shipped main-job pipeline with RL cut to 50 of its 600 steps, on its real model size (minutes: the Slow trait).</summary>
+public sealed class MainJobTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("actorrl-main-").FullName;
 
@@ -29,19 +30,21 @@ public sealed class MainJobTests : IDisposable
         {
             $"actorrl.run.dir={_dir}",
             "actorrl.logging.file=false",
-            "actorrl.warm-start.steps=200",
-            "actorrl.pipeline.rl-steps=20",
+            "actorrl.pipeline.rl-steps=50",
             "actorrl.pipeline.eval-every=0",
-            "actorrl.pipeline.eval-size=100",
         });
         var summary = await TrainingJob.RunAsync(ActorRLSettings.FromConfig(config), "akka.loglevel = WARNING");
 
-        Assert.Equal(20, summary.Steps);
-        Assert.Equal(200, summary.WarmStartSteps);
-        // 200 warm-start steps teach the format and most of the arithmetic (about 30-40 % greedy accuracy here);
-        // a broken tokenizer, prompt encoding or scorer leaves it near zero.
-        Assert.True(summary.AccuracyBefore >= 0.15, $"accuracy after the warm start: {summary.AccuracyBefore}");
-        Assert.True(summary.AccuracyAfter >= 0.10, $"accuracy after RL: {summary.AccuracyAfter}");
-        Assert.Equal(320, summary.GroupsConsumed);
+        output.WriteLine($"accuracy before {summary.AccuracyBefore}, after {summary.AccuracyAfter}");
+        Assert.Equal(50, summary.Steps);
+        Assert.Equal(300, summary.WarmStartSteps);
+        // The shipped warm start teaches the format and most of the arithmetic (62 % greedy on the 200 held-out
+        // problems when measured); a broken tokenizer, prompt encoding or scorer leaves it near zero.
+        Assert.True(summary.AccuracyBefore >= 0.45, $"accuracy after the warm start: {summary.AccuracyBefore}");
+        // And RL must help, not merely not collapse: 50 steps took it to 77.5 % (+15.5 points) when measured; a
+        // sign error, a stale-weights bug or a loss that does nothing leaves the gain near zero or negative.
+        Assert.True(summary.AccuracyAfter - summary.AccuracyBefore >= 0.07,
+            $"RL gained {summary.AccuracyAfter - summary.AccuracyBefore:+0.000;-0.000} ({summary.AccuracyBefore} → {summary.AccuracyAfter}); at least +0.07 expected");
+        Assert.Equal(800, summary.GroupsConsumed);
     }
 }

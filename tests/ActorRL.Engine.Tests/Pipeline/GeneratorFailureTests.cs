@@ -24,7 +24,11 @@ public class GeneratorFailureTests
     {
         var counter = 0;
         var workload = new SyntheticWorkload(TimeSpan.FromMilliseconds(4), TimeSpan.FromMilliseconds(4));
-        var settings = PipelineHarness.Settings(maxStaleness: 1, steps: 6, generators: 2);
+        // Failures here are spread over prompts at random; none may be quarantined, which is tested on its own.
+        var settings = PipelineHarness.Settings(maxStaleness: 1, steps: 6, generators: 2) with
+        {
+            Leases = PipelineSettings.DefaultLeases with { MaxGenerationFailures = 1000 },
+        };
         var (summary, consumed, _) = await PipelineHarness.RunAsync(settings, workload,
             i => new FlakyBackend(new SyntheticRolloutBackend(workload, i), () => Interlocked.Increment(ref counter)));
 

@@ -35,18 +35,20 @@ internal static class PipelineHarness
 
     public static async Task<(RunSummary Summary, List<(long Version, RolloutGroup Group)> Consumed, List<CoordinatorStats> Samples)> RunAsync(
         PipelineSettings settings, SyntheticWorkload workload, Func<int, IRolloutBackend>? generatorBackend = null,
-        bool dynamicSampling = false, TimeSpan? timeout = null)
+        bool dynamicSampling = false, TimeSpan? timeout = null, IVerifiableTask? task = null,
+        Func<IPolicyTrainer, IPolicyTrainer>? wrapTrainer = null, Action<CancellationToken>? whenStopping = null)
     {
         var consumed = new ConcurrentQueue<(long, RolloutGroup)>();
         var samples = new ConcurrentQueue<CoordinatorStats>();
-        var task = new SyntheticTask();
+        task ??= new SyntheticTask();
         var parts = new PipelineParts(settings, dynamicSampling, 0, task, PromptCursor.Start,
             generatorBackend ?? (i => new SyntheticRolloutBackend(workload, 17 + i)),
-            () => new RecordingTrainer(workload, consumed),
+            () => (wrapTrainer ?? (t => t))(new RecordingTrainer(workload, consumed)),
             new VerdictRewardFunction(task.Verifier), MetricsPath: null, EvaluateAround: false);
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         var summary = await PipelineRun.ExecuteAsync(parts, AkkaConfig, "pipeline-test", async (system, root, stop) =>
         {
+            if (whenStopping is not null) stop.Register(() => whenStopping(stop));
             while (!stop.IsCancellationRequested)
             {
                 try

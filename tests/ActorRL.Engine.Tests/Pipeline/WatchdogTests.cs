@@ -4,31 +4,88 @@ using ActorRL.Engine.Pipeline;
 
 namespace ActorRL.Engine.Tests.Pipeline;
 
+/// <summary>
+/// The watchdog on a clock the test moves: no sleeps, so a loaded machine cannot make a busy actor look stalled.
+/// The watchdog reads the clock when it handles a message, so the test moves the clock only after an Identify round
+/// trip has shown everything sent before was handled.
+/// </summary>
 public class WatchdogTests : TestKit
 {
+    private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private sealed class Clock
+    {
+        public DateTime Now { get; set; } = T0;
+    }
+
+    /// <summary>The watchdog as the run supervisor's child, with the test probe standing in for the supervisor.</summary>
+    private static (IActorRef Watchdog, Clock Clock) Start(Akka.TestKit.TestProbe parent)
+    {
+        var clock = new Clock();
+        Func<DateTime> now = () => clock.Now;
+        var props = Props.Create(() => new Watchdog(TimeSpan.FromSeconds(60), now, Timeout.InfiniteTimeSpan));
+        // Progress is told straight to the watchdog (what its event-stream subscription delivers), in order.
+        return (parent.ChildActorOf(props), clock);
+    }
+
+    private static void Report(IActorRef watchdog, string actor) => watchdog.Tell(new Progress(actor, "worked"));
+
+    private static void At(IActorRef watchdog, Clock clock, DateTime now)
+    {
+        watchdog.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(30)).Wait();
+        clock.Now = now;
+    }
+
     [Fact]
     public void NamesAnActorThatStoppedMakingProgressAndOnlyThatOne()
     {
         var stalls = CreateTestProbe();
         Sys.EventStream.Subscribe(stalls.Ref, typeof(StallDetected));
-        Sys.ActorOf(Props.Create(() => new Watchdog(TimeSpan.FromSeconds(2))));
-        // Let the watchdog subscribe before anyone reports.
-        Thread.Sleep(100);
+        var parent = CreateTestProbe();
+        var (watchdog, clock) = Start(parent);
 
-        Sys.EventStream.Publish(new Progress("generator-1", "generated"));
-        Sys.EventStream.Publish(new Progress("learner", "step"));
-        // Generous margins: on a loaded 2-core machine a 50 ms sleep can take far longer.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (DateTime.UtcNow < deadline)
+        Report(watchdog, "generator-1");
+        Report(watchdog, "learner");
+        for (var second = 10; second <= 70; second += 10)
         {
-            Sys.EventStream.Publish(new Progress("learner", "step"));
-            Thread.Sleep(50);
+            At(watchdog, clock, T0.AddSeconds(second));
+            Report(watchdog, "learner");
+            watchdog.Tell(Watchdog.Check.Instance);
         }
 
-        var stall = stalls.ExpectMsg<StallDetected>(TimeSpan.FromSeconds(8));
+        var stall = stalls.ExpectMsg<StallDetected>();
         Assert.Equal("generator-1", stall.Actor);
-        Assert.True(stall.Silence >= TimeSpan.FromSeconds(2));
-        // Reported once per stall, and the busy learner never.
-        stalls.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(TimeSpan.FromSeconds(60), stall.Silence);
+        // Reported once per stall; the busy learner never; and the run goes on.
+        At(watchdog, clock, T0.AddSeconds(80));
+        Report(watchdog, "learner");
+        watchdog.Tell(Watchdog.Check.Instance);
+        stalls.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        parent.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void TellsItsParentOnceWhenNothingAtAllMadeProgress()
+    {
+        var parent = CreateTestProbe();
+        var (watchdog, clock) = Start(parent);
+
+        // Loading a model before any progress is not a stall.
+        At(watchdog, clock, T0.AddMinutes(30));
+        watchdog.Tell(Watchdog.Check.Instance);
+        parent.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        watchdog.Tell(new Progress("learner", "rl step 3"));
+        At(watchdog, clock, T0.AddMinutes(30).AddSeconds(59));
+        watchdog.Tell(Watchdog.Check.Instance);
+        parent.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        At(watchdog, clock, T0.AddMinutes(31));
+        watchdog.Tell(Watchdog.Check.Instance);
+        var silent = parent.ExpectMsg<RunSilent>();
+        Assert.Equal((TimeSpan.FromSeconds(60), "learner", "rl step 3"), (silent.Silence, silent.LastActor, silent.LastWhat));
+
+        At(watchdog, clock, T0.AddMinutes(40));
+        watchdog.Tell(Watchdog.Check.Instance);
+        parent.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 }

@@ -1,0 +1,36 @@
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace ActorRL.Engine.Tests.Pipeline.Lifecycle;
+
+/// <summary>
+/// Random sequences of pipeline events (draw, generated, scored, dropped stale, batch taken, trained, generator
+/// lost, message lost, lease expired, resume) against the prompt book. After every event the driver checks that
+/// each drawn prompt is in exactly one stage and that the resume point covers every unconsumed one; then healthy
+/// parts run to the end, which must consume exactly the groups wanted, each prompt once, within the staleness bound.
+/// </summary>
+public class PromptBookPropertyTests
+{
+    private static void Holds(int maxStaleness, int groupsPerStep, int steps, bool dynamicSampling, int maxFailures = 3) =>
+        Prop.ForAll(ArbMap.Default.ArbFor<int[]>(), (int[] events) =>
+        {
+            var driver = new PromptBookDriver(maxStaleness, groupsPerStep, steps, dynamicSampling, maxFailures);
+            foreach (var e in events) driver.Apply(e);
+            driver.Drain();
+            Assert.Equal((long)steps * groupsPerStep, driver.Consumed.Count);
+            Assert.Equal(driver.Consumed.Count, driver.Consumed.Distinct().Count());
+            Assert.All(driver.Book.Quarantined, q => Assert.DoesNotContain(q.Position, driver.Consumed));
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300).WithEndSize(200));
+
+    [Fact]
+    public void SynchronousRunConsumesEveryPromptOnce() => Holds(maxStaleness: 0, groupsPerStep: 2, steps: 6, dynamicSampling: false);
+
+    [Fact]
+    public void AsynchronousRunConsumesEveryPromptOnceWithinTheStalenessBound() => Holds(maxStaleness: 2, groupsPerStep: 3, steps: 6, dynamicSampling: false);
+
+    [Fact]
+    public void DynamicSamplingUsesUpUniformGroupsOnce() => Holds(maxStaleness: 1, groupsPerStep: 2, steps: 5, dynamicSampling: true);
+
+    [Fact]
+    public void QuarantineAfterOneFailureStillFinishes() => Holds(maxStaleness: 1, groupsPerStep: 2, steps: 4, dynamicSampling: false, maxFailures: 1);
+}
