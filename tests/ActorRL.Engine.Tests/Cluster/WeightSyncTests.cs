@@ -183,7 +183,8 @@ public sealed class WeightSyncTests
         Assert.Empty(link.OfType<WeightChunk>());
         Assert.Contains("no longer offered", Assert.Single(link.OfType<WeightSyncRequest>()).Reason);
         Assert.Equal(new long[] { 1, 2 }, link.OfType<WeightSyncAck>().Select(a => a.Version));
-        await Task.Delay(200);
+        // The second acknowledgement's metrics line may still be on its way: wait for it (bounded), then check.
+        for (var waited = 0; waited < 10_000 && metrics.OfType<MetricsRecord>().Count(r => r.Kind == "weight-sync") < 2; waited += 20) await Task.Delay(20);
         Assert.Equal(2, metrics.OfType<MetricsRecord>().Count(r => r.Kind == "weight-sync"));
     }
 }
