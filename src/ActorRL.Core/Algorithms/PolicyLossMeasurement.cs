@@ -51,7 +51,7 @@ internal static class PolicyLossMeasurement
             TokenMean(r),
             r.to_type(dtype).masked_fill(padding, double.PositiveInfinity).min(),
             r.to_type(dtype).masked_fill(padding, double.NegativeInfinity).max(),
-            TokenMean(KlEstimators.ByName["k3"](x.NewLogp.detach(), x.BehaviourLogp)),
+            TokenMean(KlEstimators.K3.Compute(x.NewLogp.detach(), x.BehaviourLogp)),
             fullyClipped, units, tokens,
         };
         const int fixedCount = 14;

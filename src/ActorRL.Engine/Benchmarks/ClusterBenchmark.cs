@@ -167,14 +167,14 @@ public static class ClusterBenchmark
         var snapshots = Enumerable.Range(1, repeats + 1).Select(v => BigSnapshot(v, megabytes)).ToArray();
         var encodedBytes = SnapshotCodec.Encode(snapshots[0]).LongLength;
         var transport = await RemoteBytesPerSecond(nodeConfig, settings.WeightChunkBytes, Math.Max(8L << 20, encodedBytes * 2));
-        foreach (var mode in ClusterSettings.WeightTransports)
+        foreach (var mode in Enum.GetValues<WeightTransport>())
         foreach (var receivers in new[] { 1, 2, 4 })
         {
             var sync = await SyncSeconds(nodeConfig, settings with { WeightTransport = mode }, snapshots, receivers);
             var raw = RawTcpSeconds(encodedBytes, settings.WeightChunkBytes, receivers, repeats);
             double Rate(double seconds) => receivers * encodedBytes / seconds / 1e6;
             output.WriteLine(Invariant(
-                $"  {mode,9} {receivers,9} {Rate(sync),9:F0} MB/s {encodedBytes / sync / 1e6,9:F0} MB/s {Rate(raw),9:F0} MB/s {raw / sync,10:P0}"));
+                $"  {SettingNames.Of(mode),9} {receivers,9} {Rate(sync),9:F0} MB/s {encodedBytes / sync / 1e6,9:F0} MB/s {Rate(raw),9:F0} MB/s {raw / sync,10:P0}"));
         }
         output.WriteLine(Invariant($"  Akka.Remote itself, plain byte[] messages of {settings.WeightChunkBytes} bytes, one pair of nodes: {transport / 1e6:F0} MB/s"));
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ActorRL.Core.Configuration;
 using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Jobs;
 using ActorRL.Engine.Pipeline;
@@ -38,7 +39,7 @@ public static class RealPipelineBenchmark
         var cores = Environment.ProcessorCount;
         var loadAtStart = LoadAverage();
         output.WriteLine(Invariant(
-            $"Real pipeline on this machine ({cores} cores): task {settings.Task.Name}, {settings.Model.Architecture} d={settings.Model.DModel} layers={settings.Model.Layers}, {pipeline.RlSteps} RL steps × {pipeline.GroupsPerStep} groups × {pipeline.GroupSize} responses per variant, {pipeline.Generators} generator(s), loss {settings.Algorithm.Loss}, seed {settings.Run.Seed}"));
+            $"Real pipeline on this machine ({cores} cores): task {SettingNames.Of(settings.Task.Name)}, {settings.Model.Architecture} d={settings.Model.DModel} layers={settings.Model.Layers}, {pipeline.RlSteps} RL steps × {pipeline.GroupsPerStep} groups × {pipeline.GroupSize} responses per variant, {pipeline.Generators} generator(s), loss {settings.Algorithm.Loss}, seed {settings.Run.Seed}"));
 
         Action<Training.PolicyTrainer>? startFromWarmStart = null;
         double warmStartSeconds = 0;

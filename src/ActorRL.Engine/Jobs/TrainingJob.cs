@@ -62,7 +62,7 @@ public static class TrainingJob
             () =>
             {
                 var policy = PolicyFactory.Create(settings.Model, tokenizer, seed, learnerDevice);
-                var reference = settings.Algorithm.Kl.Enabled && settings.Algorithm.Kl.Reference == "initial" ? policy.CreateReplica() : null;
+                var reference = settings.Algorithm.Kl.Enabled && settings.Algorithm.Kl.Reference == ActorRL.Core.Algorithms.KlReference.Initial ? policy.CreateReplica() : null;
                 var trainer = new PolicyTrainer(policy, reference, trainerSettings, task, (gold, response) => verifier.Verify(gold, response).Verdict?.Correct == true, encoding);
                 hooks?.PrepareLearner?.Invoke(trainer);
                 return new CheckpointingTrainer(trainer, Path.Combine(runDir, FinalCheckpoint));
