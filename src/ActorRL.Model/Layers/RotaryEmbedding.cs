@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ActorRL.Model.TinyGpt;
+namespace ActorRL.Model.Layers;
 
 /// <summary>
 /// Rotary position embedding (Su et al. 2021, "RoFormer"), in the rotate-half layout Llama/Qwen use: dimension i

@@ -1,7 +1,7 @@
-using ActorRL.Model.TinyGpt;
+using ActorRL.Model.Layers;
 using static TorchSharp.torch;
 
-namespace ActorRL.Model.Tests;
+namespace ActorRL.Model.Tests.Layers;
 
 public sealed class RotaryEmbeddingTests
 {
