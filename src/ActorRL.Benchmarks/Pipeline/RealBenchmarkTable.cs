@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using ActorRL.Engine.Configuration;
 
-namespace ActorRL.Engine.Benchmarks;
+namespace ActorRL.Benchmarks.Pipeline;
 
 /// <summary>Prints a <see cref="RealPipelineBenchmark.Report"/>: variants side by side, then where the time went.</summary>
 public static class RealBenchmarkTable

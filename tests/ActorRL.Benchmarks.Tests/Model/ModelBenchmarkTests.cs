@@ -1,7 +1,7 @@
-using ActorRL.Model.Benchmarks;
+using ActorRL.Benchmarks.Model;
 using Xunit.Abstractions;
 
-namespace ActorRL.Model.Tests;
+namespace ActorRL.Benchmarks.Tests.Model;
 
 public sealed class ModelBenchmarkTests(ITestOutputHelper log)
 {

@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace ActorRL.Model.Benchmarks;
+namespace ActorRL.Benchmarks.Model;
 
 /// <summary>
 /// The model benchmark: sampling throughput with the KV cache vs recomputing the sequence at every step, and the

@@ -4,9 +4,10 @@ using ActorRL.Core.Configuration;
 using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Jobs;
 using ActorRL.Engine.Pipeline;
+using ActorRL.Engine.Training;
 using ActorRL.Model.Checkpoints;
 
-namespace ActorRL.Engine.Benchmarks;
+namespace ActorRL.Benchmarks.Pipeline;
 
 /// <summary>
 /// The main job with the real model, synchronous (η = 0) against bounded staleness, in one invocation: the warm
@@ -41,7 +42,7 @@ public static class RealPipelineBenchmark
         output.WriteLine(Invariant(
             $"Real pipeline on this machine ({cores} cores): task {SettingNames.Of(settings.Task.Name)}, {settings.Model.Architecture} d={settings.Model.DModel} layers={settings.Model.Layers}, {pipeline.RlSteps} RL steps × {pipeline.GroupsPerStep} groups × {pipeline.GroupSize} responses per variant, {pipeline.Generators} generator(s), loss {settings.Algorithm.Loss}, seed {settings.Run.Seed}"));
 
-        Action<Training.PolicyTrainer>? startFromWarmStart = null;
+        Action<PolicyTrainer>? startFromWarmStart = null;
         double warmStartSeconds = 0;
         if (warmStarts)
         {

@@ -1,4 +1,4 @@
-namespace ActorRL.Model.Benchmarks;
+namespace ActorRL.Benchmarks.Model;
 
 /// <summary>The networks the model benchmark measures, each against its PyTorch twin in bench/pytorch_peer.py.</summary>
 public enum ModelBenchmarkArchitecture

@@ -4,7 +4,7 @@ using ActorRL.Engine.Pipeline;
 using ActorRL.Engine.Synthetic;
 using ActorRL.Tasks;
 
-namespace ActorRL.Engine.Benchmarks;
+namespace ActorRL.Benchmarks.Pipeline;
 
 /// <summary>
 /// What the actors themselves cost. Generators and learner sleep a fixed time per group / per step on their own

@@ -1,10 +1,10 @@
-using ActorRL.Engine.Benchmarks;
+using ActorRL.Benchmarks.Pipeline;
 using ActorRL.Engine.Pipeline;
 using ActorRL.Engine.Synthetic;
 using ActorRL.Engine.Tests.Pipeline;
 using ActorRL.Tasks;
 
-namespace ActorRL.Engine.Tests.Benchmarks;
+namespace ActorRL.Benchmarks.Tests.Pipeline;
 
 /// <summary>The timers around a real actor pipeline (synthetic compute) record every actor's work.</summary>
 public sealed class TimedPartsTests

@@ -1,4 +1,4 @@
-namespace ActorRL.Model.Benchmarks;
+namespace ActorRL.Benchmarks.Model;
 
 /// <summary>What one case of the model benchmark found.</summary>
 /// <param name="PeerInfo">The peer's torch version and parameter count; null when it did not start.</param>

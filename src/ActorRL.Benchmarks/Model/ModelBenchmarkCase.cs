@@ -4,7 +4,7 @@ using ActorRL.Model.Policies;
 using ActorRL.Model.TinyGpt;
 using static TorchSharp.torch;
 
-namespace ActorRL.Model.Benchmarks;
+namespace ActorRL.Benchmarks.Model;
 
 /// <summary>
 /// One architecture on both sides: how we build it and the peer arguments that build the same network in PyTorch.

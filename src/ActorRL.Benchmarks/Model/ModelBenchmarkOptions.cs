@@ -1,4 +1,4 @@
-namespace ActorRL.Model.Benchmarks;
+namespace ActorRL.Benchmarks.Model;
 
 /// <summary>
 /// Sizes of the model benchmark. Defaults: the main job's TinyGpt (d 128, 4 layers, 4 heads) and a Qwen3 of the same

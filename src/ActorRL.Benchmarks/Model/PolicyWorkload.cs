@@ -5,7 +5,7 @@ using ActorRL.Model.Tokenizers;
 using ActorRL.Model.Training;
 using static TorchSharp.torch;
 
-namespace ActorRL.Model.Benchmarks;
+namespace ActorRL.Benchmarks.Model;
 
 /// <summary>
 /// ActorRL's side of one model benchmark case: the workloads bench/pytorch_peer.py runs, on any

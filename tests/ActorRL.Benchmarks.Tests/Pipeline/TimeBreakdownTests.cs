@@ -1,6 +1,6 @@
-using ActorRL.Engine.Benchmarks;
+using ActorRL.Benchmarks.Pipeline;
 
-namespace ActorRL.Engine.Tests.Benchmarks;
+namespace ActorRL.Benchmarks.Tests.Pipeline;
 
 /// <summary>How a run's compute timeline becomes idle fractions, overlap and actor overhead.</summary>
 public sealed class TimeBreakdownTests

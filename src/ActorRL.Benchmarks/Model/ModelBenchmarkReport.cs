@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ActorRL.Model.Benchmarks;
+namespace ActorRL.Benchmarks.Model;
 
 /// <summary>The model benchmark's Markdown: one table per case, then the ratios of every case side by side.</summary>
 internal static class ModelBenchmarkReport

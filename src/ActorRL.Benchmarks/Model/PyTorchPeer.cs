@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ActorRL.Model.Policies;
 
-namespace ActorRL.Model.Benchmarks;
+namespace ActorRL.Benchmarks.Model;
 
 /// <summary>
 /// A bench/pytorch_peer.py process that times one workload per request line (see the script's protocol). Blocking
@@ -104,7 +104,7 @@ internal sealed class PyTorchPeer : IDisposable
 
     private static string ExtractEmbeddedScript()
     {
-        using var resource = typeof(PyTorchPeer).Assembly.GetManifestResourceStream("ActorRL.Model.Benchmarks.pytorch_peer.py")
+        using var resource = typeof(PyTorchPeer).Assembly.GetManifestResourceStream("ActorRL.Benchmarks.Model.pytorch_peer.py")
                              ?? throw new PeerUnavailableException("the PyTorch peer script is not embedded in this build");
         var path = Path.Combine(Path.GetTempPath(), $"actorrl-pytorch-peer-{Environment.ProcessId}.py");
         using var file = File.Create(path);

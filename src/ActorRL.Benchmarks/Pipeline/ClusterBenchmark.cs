@@ -11,7 +11,7 @@ using ActorRL.Engine.Cluster;
 using ActorRL.Engine.Pipeline;
 using ActorRL.Engine.Serialization;
 
-namespace ActorRL.Engine.Benchmarks;
+namespace ActorRL.Benchmarks.Pipeline;
 
 /// <summary>
 /// What crossing nodes costs, in one run with the ratios side by side:
@@ -27,7 +27,7 @@ public static class ClusterBenchmark
     public static async Task RunAsync(TextWriter output, string hoconDirectory, IReadOnlyList<string> overrides, int groups = 20_000, int weightMegabytes = 32, int repeats = 5)
     {
         var pipeline = PipelineConfig.Load(new[] { Path.Combine(hoconDirectory, "cluster.conf") }, overrides, new[] { hoconDirectory });
-        var settings = Configuration.ActorRLSettings.FromConfig(pipeline).Cluster;
+        var settings = Engine.Configuration.ActorRLSettings.FromConfig(pipeline).Cluster;
         // Shutting down many nodes at once logs disassociations; the benchmark's output is its table.
         var baseConfig = ActorSystemConfig.Build(pipeline.Render("akka"), "OFF");
         settings.CheckFitsFrame(baseConfig);

@@ -1,7 +1,8 @@
 using ActorRL.Core.Rollouts;
+using ActorRL.Engine.Persistence;
 using ActorRL.Engine.Pipeline;
 
-namespace ActorRL.Engine.Benchmarks;
+namespace ActorRL.Benchmarks.Pipeline;
 
 /// <summary>
 /// Wraps a run's compute (learner, generators, verifiers) in timers that write to one <see cref="ComputeTimeline"/>,
@@ -46,17 +47,17 @@ public sealed class TimedParts
         }
     }
 
-    private sealed class TimedTrainer(IPolicyTrainer inner, TimedParts owner) : IPolicyTrainer, Persistence.ITrainerCheckpoints
+    private sealed class TimedTrainer(IPolicyTrainer inner, TimedParts owner) : IPolicyTrainer, ITrainerCheckpoints
     {
         private const string Actor = "learner";
 
         // Checkpoints are the learner's work too; they count as weight export (I/O on the learner's thread).
-        public IReadOnlyList<Persistence.CommittedFile> SaveCheckpoint(string directory, int rlStep) =>
+        public IReadOnlyList<CommittedFile> SaveCheckpoint(string directory, int rlStep) =>
             owner.Timeline.Time(ComputeKind.WeightExport, Actor, () => Checkpoints.SaveCheckpoint(directory, rlStep));
 
         public void LoadCheckpoint(string directory, int rlStep) => Checkpoints.LoadCheckpoint(directory, rlStep);
 
-        private Persistence.ITrainerCheckpoints Checkpoints => inner as Persistence.ITrainerCheckpoints
+        private ITrainerCheckpoints Checkpoints => inner as ITrainerCheckpoints
             ?? throw new InvalidOperationException($"{inner.GetType().Name} cannot save checkpoints");
 
         public long Version => inner.Version;

@@ -1,4 +1,4 @@
-namespace ActorRL.Model.Benchmarks;
+namespace ActorRL.Benchmarks.Model;
 
 /// <summary>
 /// Timings (seconds) of one workload on both sides; <see cref="Tokens"/> &gt; 0 makes it a throughput (tokens/s) row.

@@ -1,4 +1,4 @@
-namespace ActorRL.Engine.Benchmarks;
+namespace ActorRL.Benchmarks.Pipeline;
 
 /// <summary>
 /// Where the wall time of a run's RL stage went, from a <see cref="ComputeTimeline"/>.
