@@ -48,8 +48,6 @@ public static class ClusterBenchmark
             Enumerable.Range(0, 48).Select(t => -0.01f * (t + r)).ToArray(),
             Enumerable.Repeat(3L, 48).ToArray(), "37 + 45 = 82\nAnswer: 82", false)).ToArray());
 
-    private sealed record Acked(int Count);
-
     /// <summary>Counts groups and acknowledges every 100 (the generator side keeps at most 1000 in flight, like a bounded queue).</summary>
     private sealed class GroupSink : ReceiveActor
     {

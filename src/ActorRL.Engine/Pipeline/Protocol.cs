@@ -52,12 +52,6 @@ public sealed record WeightsPublished(long Version, PolicySnapshot? Weights);
 /// <summary>Any actor → event stream: "I made progress" (the watchdog listens).</summary>
 public sealed record Progress(string Actor, string What);
 
-/// <summary>Learner → parent: the run is over.</summary>
-public sealed record RunFinished(RunSummary Summary);
-
-/// <summary>Learner → parent: the run failed and cannot go on.</summary>
-public sealed record RunFailed(string Reason, Exception? Cause);
-
 /// <summary>Ask the coordinator for its counters (live view, tests).</summary>
 public sealed record GetCoordinatorStats
 {
