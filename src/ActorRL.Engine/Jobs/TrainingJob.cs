@@ -77,7 +77,7 @@ public static class TrainingJob
         Log.Information("Run {RunDir}: task {Task}, stages {Stages}, loss {Loss}, η = {MaxStaleness}, {Generators} generator(s), learner on {Device}",
             runDir, task.Name, string.Join("+", settings.Pipeline.Stages), settings.Algorithm.Loss, settings.Pipeline.MaxStaleness,
             settings.Pipeline.Generators, learnerDevice.type);
-        var akka = ActorSystemConfig.Build(akkaHocon, AkkaLogLevel(settings.Logging.Level))
+        var akka = ActorSystemConfig.Build(akkaHocon, AkkaLogLevel(settings.Logging.Level), settings.Dispatchers)
             .WithFallback(LedgerConfig.Build(settings.Persistence, runDir));
         if (settings.Cluster.Enabled) settings.Cluster.CheckFitsFrame(akka);
         var summary = await PipelineRun.ExecuteAsync(parts, akka, "actorrl", observe, cancellation);
