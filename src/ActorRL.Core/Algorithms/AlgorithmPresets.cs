@@ -2,7 +2,7 @@ namespace ActorRL.Core.Algorithms;
 
 /// <summary>
 /// The defaults a <c>loss</c> preset gives the keys of <c>actorrl.algorithm</c>; any key set explicitly wins.
-/// Values follow each method's paper (see ALGORITHMS.md). GSPO's and LUSPO's tiny clip ranges come from their
+/// Values follow each method's paper (see docs/algorithms.md §Presets). GSPO's and LUSPO's tiny clip ranges come from their
 /// large-model settings; wider ranges may suit small models, which is an experiment, not a silent default change.
 /// </summary>
 public sealed record AlgorithmPreset(

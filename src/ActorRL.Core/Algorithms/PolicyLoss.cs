@@ -7,7 +7,7 @@ namespace ActorRL.Core.Algorithms;
 /// The learner's policy loss L = −J for one padded batch, configured by <see cref="AlgorithmSettings"/>:
 /// importance ratio at the configured level → (entropy-adaptive) clip range → clipped surrogate (+ dual clip)
 /// → decoupled off-policy weight → + KL − entropy bonus → aggregation. Works in the dtype of the new log-probs
-/// (float32 in the learner, float64 in loss-check). Spec: ALGORITHMS.md.
+/// (float32 in the learner, float64 in loss-check). Spec: docs/algorithms.md.
 /// </summary>
 public sealed class PolicyLoss
 {
