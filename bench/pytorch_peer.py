@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch peer of ActorRL's model benchmark (src/ActorRL.Model/Benchmarks/ModelBenchmark.cs).
+"""PyTorch peer of ActorRL's model benchmark (src/ActorRL.Benchmarks/Model/ModelBenchmark.cs).
 
 Two networks, one per benchmark case (--arch):
 - tinygpt: the same network as TinyGpt (token embedding, pre-LayerNorm blocks with RoPE (rotate-half) attention and a

@@ -1,4 +1,4 @@
-using ActorRL.Model.Benchmarks;
+using ActorRL.Benchmarks.Model;
 
 // Usage: ActorRL.Bench.Model [--quick] [--arch tinygpt,qwen3] [--threads N] [--lengths 32,128,512 --recompute-reps 3,2,1]
 //                            [--cache-reps N] [--learner-steps N] [--skip-peer] [--python PATH] [--peer-script PATH]

@@ -11,9 +11,9 @@ public static class TaskFactory
     /// <param name="seed">The run's seed (<c>actorrl.run.seed</c>): it fixes the eval split and every prompt position.</param>
     public static IVerifiableTask Create(TaskSettings task, VerifierSettings verifier, long seed) => task.Name switch
     {
-        "arithmetic" => new ArithmeticTask(task.Arithmetic, task.EvalSize, seed),
-        "countdown" => new CountdownTask(task.Countdown, task.EvalSize, seed),
-        "jsonl" => JsonlTask.Load(task.Jsonl, task.EvalSize, seed, verifier.Tolerance),
-        _ => throw new ArgumentException($"unknown task '{task.Name}'; expected one of {string.Join(" | ", TaskSettings.Names)}"),
+        TaskName.Arithmetic => new ArithmeticTask(task.Arithmetic, task.EvalSize, seed),
+        TaskName.Countdown => new CountdownTask(task.Countdown, task.EvalSize, seed),
+        TaskName.Jsonl => JsonlTask.Load(task.Jsonl, task.EvalSize, seed, verifier.Tolerance),
+        _ => throw new ArgumentOutOfRangeException(nameof(task), task.Name, "unknown task"),
     };
 }

@@ -150,7 +150,7 @@ public sealed class ComingFromTrlAndVerlDocTests
         "actorrl.algorithm.clip-low" => Text(s.Algorithm.ClipLow),
         "actorrl.algorithm.clip-high" => Text(s.Algorithm.ClipHigh),
         "actorrl.algorithm.dual-clip" => Text(s.Algorithm.DualClip),
-        "actorrl.algorithm.aggregation" => s.Algorithm.Aggregation,
+        "actorrl.algorithm.aggregation" => s.Algorithm.Aggregation.Name,
         "actorrl.algorithm.advantage-eps" => Text(s.Algorithm.AdvantageEps),
         "actorrl.algorithm.kl.coef" => Text(s.Algorithm.Kl.Coef),
         "actorrl.learner.lr" => Text(s.Learner.LearningRate),

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ActorRL.Engine.Benchmarks;
+using ActorRL.Benchmarks.Pipeline;
 
 namespace ActorRL.Cli.Commands;
 

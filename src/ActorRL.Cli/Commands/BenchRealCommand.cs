@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using ActorRL.Engine.Benchmarks;
+using ActorRL.Benchmarks.Pipeline;
 using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Logging;
 using Serilog.Events;

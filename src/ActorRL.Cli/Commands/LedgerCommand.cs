@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorRL.Core.Configuration;
 using ActorRL.Engine.Persistence;
 
 namespace ActorRL.Cli.Commands;
@@ -23,7 +24,7 @@ public static class LedgerCommand
                 foreach (var e in history) output.WriteLine(LedgerSerializer.ToJson(e));
                 return ExitCodes.Ok;
             }
-            output.WriteLine($"Ledger {settings.Persistence.PersistenceIdFor(settings.Run.Directory)} ({settings.Persistence.Provider}):");
+            output.WriteLine($"Ledger {settings.Persistence.PersistenceIdFor(settings.Run.Directory)} ({SettingNames.Of(settings.Persistence.Provider)}):");
             output.WriteLine(LedgerReport.From(history).Describe());
             return ExitCodes.Ok;
         });

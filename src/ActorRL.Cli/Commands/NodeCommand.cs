@@ -51,7 +51,7 @@ public static class NodeCommand
             var pipeline = PipelineConfig.Load(new[] { DistributionPaths.Resolve("hocon/cluster.conf"), file }, parse.GetValue(set) ?? Array.Empty<string>());
             var settings = ActorRLSettings.FromConfig(pipeline);
             var akka = new ClusterNodeConfig(roleValue, seedNodes, parse.GetValue(hostname), parse.GetValue(port) ?? 0).ToAkkaConfig()
-                .WithFallback(ActorSystemConfig.Build(pipeline.Render("akka"), TrainingJob.AkkaLogLevel(settings.Logging.Level)));
+                .WithFallback(ActorSystemConfig.Build(pipeline.Render("akka"), TrainingJob.AkkaLogLevel(settings.Logging.Level), settings.Dispatchers));
             settings.Cluster.CheckFitsFrame(akka);
             // Each node logs to its own folder under the run directory (several nodes may share a machine).
             var nodeDirectory = Path.Combine(settings.Run.Directory, "nodes", $"generator-{Environment.ProcessId}");

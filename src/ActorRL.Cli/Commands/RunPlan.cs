@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActorRL.Core.Configuration;
 using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Pipeline;
 
@@ -10,7 +11,7 @@ public static class RunPlan
     public static string Describe(ActorRLSettings s) => string.Create(CultureInfo.InvariantCulture,
         $"""
         run:        {s.Run.Directory} (seed {s.Run.Seed})
-        task:       {s.Task.Name}, {s.Pipeline.EvalSize} held-out prompts
+        task:       {SettingNames.Of(s.Task.Name)}, {s.Pipeline.EvalSize} held-out prompts
         stages:     {string.Join(" → ", s.Pipeline.Stages)}
         warm start: {s.WarmStart.Steps} steps × {s.WarmStart.BatchSize} demonstrations, lr {s.WarmStart.LearningRate}
         rl:         {s.Pipeline.RlSteps} steps × {s.Pipeline.GroupsPerStep} groups × {s.Pipeline.GroupSize} responses, loss {s.Algorithm.Loss} ({s.Algorithm.RatioLevel} ratios, clip {s.Algorithm.ClipLow}/{s.Algorithm.ClipHigh}), lr {s.Learner.LearningRate}

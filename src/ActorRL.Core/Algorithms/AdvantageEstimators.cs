@@ -10,40 +10,38 @@ namespace ActorRL.Core.Algorithms;
 /// </summary>
 public static class AdvantageEstimators
 {
-    /// <summary>An estimator: per-response group statistics → advantages [N].</summary>
-    public delegate Tensor Estimator(GroupStatistics groups, AdvantageOptions options);
-
-    /// <summary>
-    /// GRPO (DeepSeekMath, arXiv 2402.03300): A_i = (R_i − mean_g R) / (std_g R + eps).
-    /// Dr. GRPO (arXiv 2503.20783): A_i = R_i − mean_g R (no std division: it biases towards easy/hard prompts).
-    /// RLOO (Ahmadian et al., arXiv 2402.14740): A_i = R_i − mean of the other G−1 rewards = G/(G−1)·(R_i − mean_g R).
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, Estimator> ByName = new Dictionary<string, Estimator>
+    /// <summary>An estimator: per-response group statistics → advantages [N]. Prints as its configuration name.</summary>
+    public sealed record Estimator(string Name, Func<GroupStatistics, AdvantageOptions, Tensor> Estimate)
     {
-        ["grpo"] = (g, o) => g.Deviation / (g.Std(o.PopulationStd) + o.Eps),
-        ["drgrpo"] = (g, _) => g.Deviation.clone(),
-        ["rloo"] = (g, _) => g.Deviation * g.Size / (g.Size - 1).clamp_min(1),
-    };
+        public override string ToString() => Name;
+    }
 
-    public static IReadOnlyList<string> Names { get; } = ByName.Keys.ToArray();
+    /// <summary>GRPO (DeepSeekMath, arXiv 2402.03300): A_i = (R_i − mean_g R) / (std_g R + eps).</summary>
+    public static readonly Estimator Grpo = new("grpo", (g, o) => g.Deviation / (g.Std(o.PopulationStd) + o.Eps));
+
+    /// <summary>Dr. GRPO (arXiv 2503.20783): A_i = R_i − mean_g R (no std division: it biases towards easy/hard prompts).</summary>
+    public static readonly Estimator DrGrpo = new("drgrpo", (g, _) => g.Deviation.clone());
+
+    /// <summary>RLOO (Ahmadian et al., arXiv 2402.14740): A_i = R_i − mean of the other G−1 rewards = G/(G−1)·(R_i − mean_g R).</summary>
+    public static readonly Estimator Rloo = new("rloo", (g, _) => g.Deviation * g.Size / (g.Size - 1).clamp_min(1));
+
+    public static readonly IReadOnlyDictionary<string, Estimator> ByName = new[] { Grpo, DrGrpo, Rloo }.ToDictionary(e => e.Name);
 
     /// <summary>
     /// Advantages for a batch of responses.
     /// </summary>
-    /// <param name="estimator">A name from <see cref="Names"/>.</param>
+    /// <param name="estimator">An entry of <see cref="ByName"/>.</param>
     /// <param name="rewards">[N] floating point rewards, one per response.</param>
     /// <param name="groupIndex">[N] int64 dense group ids in [0, G): responses to the same prompt share an id.</param>
     /// <returns>[N] advantages in the rewards' dtype (no gradient) and the number of one-response groups.</returns>
-    public static AdvantageResult Compute(string estimator, Tensor rewards, Tensor groupIndex, AdvantageOptions options)
+    public static AdvantageResult Compute(Estimator estimator, Tensor rewards, Tensor groupIndex, AdvantageOptions options)
     {
-        if (!ByName.TryGetValue(estimator, out var estimate))
-            throw new ArgumentException($"unknown advantage estimator \"{estimator}\"; expected one of {string.Join(" | ", Names)}");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var groups = GroupStatistics.Of(rewards, groupIndex);
         var singletons = groups.SingletonGroups;
         // A single response is its own mean (deviation 0), but 0/(0+eps) and G/(G−1) must not turn it into NaN.
-        var advantages = estimate(groups, options).masked_fill(groups.Size <= 1, 0);
+        var advantages = estimator.Estimate(groups, options).masked_fill(groups.Size <= 1, 0);
         return new AdvantageResult(advantages.MoveToOuterDisposeScope(), singletons);
     }
 

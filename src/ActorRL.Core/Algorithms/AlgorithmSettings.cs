@@ -5,19 +5,20 @@ namespace ActorRL.Core.Algorithms;
 /// <summary>
 /// <c>actorrl.algorithm</c>: which policy-optimisation method the learner runs. Built once from HOCON: the
 /// <c>loss</c> preset supplies defaults (<see cref="AlgorithmPresets"/>) and every key set explicitly (non-null)
-/// wins. Names of ratio levels, aggregations, estimators are the keys of their registries.
+/// wins. Names of ratio levels, aggregations, estimators are the keys of their registries; they are looked up here,
+/// once, and the registry entries (and enums for the closed choices) are what the rest of the code sees.
 /// </summary>
 public sealed record AlgorithmSettings(
-    string Loss,
-    string RatioLevel,
+    AlgorithmPreset Loss,
+    RatioLevels.Level RatioLevel,
     double ClipLow,
     double ClipHigh,
     double? DualClip,
-    string Aggregation,
+    LossAggregations.Aggregation Aggregation,
     int? NormLength,
     bool LengthUnbiased,
-    string Advantage,
-    string AdvantageStd,
+    AdvantageEstimators.Estimator Advantage,
+    AdvantageStd AdvantageStd,
     double AdvantageEps,
     IReadOnlyList<string> SubsentenceDelimiters,
     EntropyAdaptiveClipSettings EntropyAdaptiveClip,
@@ -27,37 +28,35 @@ public sealed record AlgorithmSettings(
     bool DynamicSampling,
     OverlongPenaltySettings OverlongPenalty)
 {
-    public static readonly string[] AdvantageStdNames = { "unbiased", "population" };
-
     /// <summary>A preset's settings with every other key at its reference.conf default.</summary>
     public static AlgorithmSettings FromPreset(string loss) =>
         FromConfig(SettingsReader.FromReference($"actorrl.algorithm.loss = \"{loss}\"", "actorrl.algorithm"));
 
     /// <summary>Options for <see cref="AdvantageEstimators.Compute"/>.</summary>
-    public AdvantageOptions AdvantageOptions => new(AdvantageStd == "population", AdvantageEps);
+    public AdvantageOptions AdvantageOptions => new(AdvantageStd == AdvantageStd.Population, AdvantageEps);
 
     public static AlgorithmSettings FromConfig(SettingsReader r)
     {
-        var preset = AlgorithmPresets.ByName[r.GetEnum("loss", AlgorithmPresets.Names.ToArray())];
-        var ratioLevel = r.GetEnumOrNull("ratio-level", RatioLevels.Names.ToArray()) ?? preset.RatioLevel;
+        var preset = r.GetNamed("loss", AlgorithmPresets.ByName);
+        var ratioLevel = r.GetNamedOrNull("ratio-level", RatioLevels.ByName) ?? preset.RatioLevel;
         var clipLow = r.GetDoubleOrNull("clip-low", 0, 1) ?? preset.ClipLow;
         if (clipLow >= 1) throw r.Fail("clip-low", $"must be below 1 (the lower ratio bound is 1 − clip-low), got {clipLow}");
         var clipHigh = r.GetDoubleOrNull("clip-high", 0) ?? preset.ClipHigh;
         var dualClip = r.GetDoubleOrNull("dual-clip");
         if (dualClip is { } c && c <= 1) throw r.Fail("dual-clip", $"must be a number > 1 or null (off), got {c}");
-        if (dualClip is not null && !RatioLevels.ByName[ratioLevel].AllowsDualClip)
+        if (dualClip is not null && !ratioLevel.AllowsDualClip)
             throw r.Fail("dual-clip", $"applies to token and subsentence ratios only, but ratio-level is {ratioLevel}{FromPresetNote(r, "ratio-level", preset)}; set dual-clip = null");
-        var aggregation = r.GetEnumOrNull("aggregation", LossAggregations.Names.ToArray()) ?? preset.Aggregation;
+        var aggregation = r.GetNamedOrNull("aggregation", LossAggregations.ByName) ?? preset.Aggregation;
         var lengthUnbiased = r.GetBoolOrNull("length-unbiased") ?? preset.LengthUnbiased;
-        if (lengthUnbiased && aggregation != "seq-mean-token-mean")
+        if (lengthUnbiased && aggregation != LossAggregations.SeqMeanTokenMean)
             throw r.Fail("length-unbiased", $"needs aggregation = seq-mean-token-mean, but aggregation is {aggregation}{FromPresetNote(r, "aggregation", preset)}");
         var delimiters = r.GetStringList("subsentence-delimiters");
         if (delimiters.Any(d => d.Length == 0)) throw r.Fail("subsentence-delimiters", "must not contain an empty string");
-        if (ratioLevel == "subsentence" && delimiters.Count == 0)
-            throw r.Fail("subsentence-delimiters", "must list at least one delimiter when ratio-level = subsentence");
+        if (ratioLevel.NeedsSpans && delimiters.Count == 0)
+            throw r.Fail("subsentence-delimiters", $"must list at least one delimiter when ratio-level = {ratioLevel}");
         var kl = KlSettings.FromConfig(r.Section("kl"));
         return new AlgorithmSettings(
-            Loss: preset.Name,
+            Loss: preset,
             RatioLevel: ratioLevel,
             ClipLow: clipLow,
             ClipHigh: clipHigh,
@@ -65,8 +64,8 @@ public sealed record AlgorithmSettings(
             Aggregation: aggregation,
             NormLength: r.GetIntOrNull("norm-length", 1),
             LengthUnbiased: lengthUnbiased,
-            Advantage: r.GetEnumOrNull("advantage", AdvantageEstimators.Names.ToArray()) ?? preset.Advantage,
-            AdvantageStd: r.GetEnum("advantage-std", AdvantageStdNames),
+            Advantage: r.GetNamedOrNull("advantage", AdvantageEstimators.ByName) ?? preset.Advantage,
+            AdvantageStd: r.GetEnum<AdvantageStd>("advantage-std"),
             AdvantageEps: r.GetDouble("advantage-eps", 0),
             SubsentenceDelimiters: delimiters,
             EntropyAdaptiveClip: EntropyAdaptiveClipSettings.FromConfig(r.Section("entropy-adaptive-clip"), preset),
@@ -79,6 +78,16 @@ public sealed record AlgorithmSettings(
 
     private static string FromPresetNote(SettingsReader r, string key, AlgorithmPreset preset) =>
         r.IsSet(key) ? "" : $" (from preset {preset.Name})";
+}
+
+/// <summary><c>advantage-std</c>: the GRPO estimator's group standard deviation.</summary>
+public enum AdvantageStd
+{
+    /// <summary>Over N − 1 (0 for a group of one).</summary>
+    Unbiased,
+
+    /// <summary>Over N.</summary>
+    Population,
 }
 
 /// <summary>
@@ -101,31 +110,47 @@ public sealed record EntropyAdaptiveClipSettings(bool Enabled, double MinScale, 
 /// (AReaL, arXiv 2505.24298) clips against the proximal policy and weights each token by
 /// min(π_prox/π_behaviour, is-cap), a stop-gradient importance weight.
 /// </summary>
-public sealed record OffPolicySettings(string Mode, double IsCap)
+public sealed record OffPolicySettings(OffPolicyMode Mode, double IsCap)
 {
-    public static readonly string[] ModeNames = { "behaviour", "decoupled" };
-
-    public bool Decoupled => Mode == "decoupled";
+    public bool Decoupled => Mode == OffPolicyMode.Decoupled;
 
     public static OffPolicySettings FromConfig(SettingsReader r) =>
-        new(r.GetEnum("mode", ModeNames), r.GetDouble("is-cap", 1));
+        new(r.GetEnum<OffPolicyMode>("mode"), r.GetDouble("is-cap", 1));
+}
+
+/// <summary><c>off-policy.mode</c>: the anchor of the importance ratio.</summary>
+public enum OffPolicyMode
+{
+    /// <summary>The generator's log-probs.</summary>
+    Behaviour,
+
+    /// <summary>The proximal policy's, with a capped behaviour importance weight (AReaL).</summary>
+    Decoupled,
 }
 
 /// <summary><c>kl</c>: a KL penalty to a reference policy, added per token (coef 0 = off).</summary>
-public sealed record KlSettings(double Coef, string Estimator, string Reference)
+public sealed record KlSettings(double Coef, KlEstimators.Estimator Estimator, KlReference Reference)
 {
-    public static readonly string[] ReferenceNames = { "none", "initial" };
-
     public bool Enabled => Coef > 0;
 
     public static KlSettings FromConfig(SettingsReader r)
     {
         var coef = r.GetDouble("coef", 0);
-        var reference = r.GetEnum("reference", ReferenceNames);
-        if (coef > 0 && reference == "none")
+        var reference = r.GetEnum<KlReference>("reference");
+        if (coef > 0 && reference == KlReference.None)
             throw r.Fail("coef", $"is {coef} but kl.reference = none: set kl.reference = initial (the policy at step 0) or kl.coef = 0");
-        return new KlSettings(coef, r.GetEnum("estimator", KlEstimators.Names.ToArray()), reference);
+        return new KlSettings(coef, r.GetNamed("estimator", KlEstimators.ByName), reference);
     }
+}
+
+/// <summary><c>kl.reference</c>: the policy the KL penalty pulls towards.</summary>
+public enum KlReference
+{
+    /// <summary>No reference policy (kl.coef must be 0).</summary>
+    None,
+
+    /// <summary>A frozen copy of the policy at step 0.</summary>
+    Initial,
 }
 
 /// <summary>

@@ -9,21 +9,24 @@ namespace ActorRL.Core.Algorithms;
 /// </summary>
 public static class KlEstimators
 {
-    public delegate Tensor Estimator(Tensor logp, Tensor referenceLogp);
-
-    public static readonly IReadOnlyDictionary<string, Estimator> ByName = new Dictionary<string, Estimator>
+    /// <summary>An estimator: (logp, logp_ref) [B,T] → per-token KL [B,T]. Prints as its configuration name.</summary>
+    public sealed record Estimator(string Name, Func<Tensor, Tensor, Tensor> Compute)
     {
-        // k1 = logp − logp_ref: unbiased, high variance, can be negative per token.
-        ["k1"] = (logp, reference) => logp - reference,
-        // k2 = ½(logp − logp_ref)²: low variance, biased.
-        ["k2"] = (logp, reference) => 0.5 * (logp - reference).square(),
-        // k3 = exp(logp_ref − logp) − (logp_ref − logp) − 1: unbiased and ≥ 0 (used by GRPO).
-        ["k3"] = (logp, reference) =>
-        {
-            var d = reference - logp;
-            return d.exp() - d - 1;
-        },
-    };
+        public override string ToString() => Name;
+    }
 
-    public static IReadOnlyList<string> Names { get; } = ByName.Keys.ToArray();
+    // k1 = logp − logp_ref: unbiased, high variance, can be negative per token.
+    public static readonly Estimator K1 = new("k1", (logp, reference) => logp - reference);
+
+    // k2 = ½(logp − logp_ref)²: low variance, biased.
+    public static readonly Estimator K2 = new("k2", (logp, reference) => 0.5 * (logp - reference).square());
+
+    // k3 = exp(logp_ref − logp) − (logp_ref − logp) − 1: unbiased and ≥ 0 (used by GRPO).
+    public static readonly Estimator K3 = new("k3", (logp, reference) =>
+    {
+        var d = reference - logp;
+        return d.exp() - d - 1;
+    });
+
+    public static readonly IReadOnlyDictionary<string, Estimator> ByName = new[] { K1, K2, K3 }.ToDictionary(e => e.Name);
 }

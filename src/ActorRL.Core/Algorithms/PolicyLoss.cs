@@ -7,7 +7,7 @@ namespace ActorRL.Core.Algorithms;
 /// The learner's policy loss L = −J for one padded batch, configured by <see cref="AlgorithmSettings"/>:
 /// importance ratio at the configured level → (entropy-adaptive) clip range → clipped surrogate (+ dual clip)
 /// → decoupled off-policy weight → + KL − entropy bonus → aggregation. Works in the dtype of the new log-probs
-/// (float32 in the learner, float64 in loss-check). Spec: ALGORITHMS.md.
+/// (float32 in the learner, float64 in loss-check). Spec: docs/algorithms.md.
 /// </summary>
 public sealed class PolicyLoss
 {
@@ -17,13 +17,7 @@ public sealed class PolicyLoss
     public PolicyLoss(AlgorithmSettings settings)
     {
         _settings = settings;
-        _level = RatioLevels.ByName.TryGetValue(settings.RatioLevel, out var level)
-            ? level
-            : throw new ArgumentException($"unknown ratio level \"{settings.RatioLevel}\"; expected one of {string.Join(" | ", RatioLevels.Names)}");
-        if (!LossAggregations.ByName.ContainsKey(settings.Aggregation))
-            throw new ArgumentException($"unknown aggregation \"{settings.Aggregation}\"; expected one of {string.Join(" | ", LossAggregations.Names)}");
-        if (!KlEstimators.ByName.ContainsKey(settings.Kl.Estimator))
-            throw new ArgumentException($"unknown KL estimator \"{settings.Kl.Estimator}\"; expected one of {string.Join(" | ", KlEstimators.Names)}");
+        _level = settings.RatioLevel;
     }
 
     public AlgorithmSettings Settings => _settings;
@@ -87,7 +81,7 @@ public sealed class PolicyLoss
         var total = tokenLoss;
         if (_settings.Kl.Enabled || batch.ReferenceLogProbs is not null)
         {
-            kl = KlEstimators.ByName[_settings.Kl.Estimator](newLogp, Constant(batch.ReferenceLogProbs, "reference log-probs (kl.coef > 0)"));
+            kl = _settings.Kl.Estimator.Compute(newLogp, Constant(batch.ReferenceLogProbs, "reference log-probs (kl.coef > 0)"));
             if (_settings.Kl.Enabled) total = total + _settings.Kl.Coef * kl;
         }
         if (_settings.EntropyCoef != 0) total = total - _settings.EntropyCoef * entropies!;

@@ -43,42 +43,55 @@ internal static class PolicyLossMeasurement
         var noGradient = clippedHigh.logical_or(clippedLow).logical_or(dual);
         var fullyClipped = noGradient.logical_or(padding).all(1).to_type(dtype).mean();
 
-        var values = new List<Tensor>
+        // Every number is measured under its field's name and read back by that name, never by position.
+        var measured = new List<(string Name, Tensor Value)>
         {
-            x.Surrogate.detach().to_type(dtype),
-            UnitFraction(clippedLow), UnitFraction(clippedHigh), UnitFraction(dual),
-            TokenFraction(clippedLow), TokenFraction(clippedHigh), TokenFraction(dual),
-            TokenMean(r),
-            r.to_type(dtype).masked_fill(padding, double.PositiveInfinity).min(),
-            r.to_type(dtype).masked_fill(padding, double.NegativeInfinity).max(),
-            TokenMean(KlEstimators.ByName["k3"](x.NewLogp.detach(), x.BehaviourLogp)),
-            fullyClipped, units, tokens,
+            (nameof(PolicyLossMetrics.SurrogateLoss), x.Surrogate.detach().to_type(dtype)),
+            (nameof(PolicyLossMetrics.ClipFractionLow), UnitFraction(clippedLow)),
+            (nameof(PolicyLossMetrics.ClipFractionHigh), UnitFraction(clippedHigh)),
+            (nameof(PolicyLossMetrics.ClipFractionDual), UnitFraction(dual)),
+            (nameof(PolicyLossMetrics.TokenClipFractionLow), TokenFraction(clippedLow)),
+            (nameof(PolicyLossMetrics.TokenClipFractionHigh), TokenFraction(clippedHigh)),
+            (nameof(PolicyLossMetrics.TokenClipFractionDual), TokenFraction(dual)),
+            (nameof(PolicyLossMetrics.RatioMean), TokenMean(r)),
+            (nameof(PolicyLossMetrics.RatioMin), r.to_type(dtype).masked_fill(padding, double.PositiveInfinity).min()),
+            (nameof(PolicyLossMetrics.RatioMax), r.to_type(dtype).masked_fill(padding, double.NegativeInfinity).max()),
+            (nameof(PolicyLossMetrics.ApproxKlBehaviour), TokenMean(KlEstimators.K3.Compute(x.NewLogp.detach(), x.BehaviourLogp))),
+            (nameof(PolicyLossMetrics.FullyClippedResponseFraction), fullyClipped),
+            (nameof(PolicyLossMetrics.Units), units),
+            (nameof(PolicyLossMetrics.Tokens), tokens),
         };
-        const int fixedCount = 14;
-        if (x.Entropies is not null) values.Add(TokenMean(x.Entropies));
-        if (x.Kl is not null) values.Add(TokenMean(x.Kl));
+        if (x.Entropies is not null) measured.Add((nameof(PolicyLossMetrics.MeanEntropy), TokenMean(x.Entropies)));
+        if (x.Kl is not null) measured.Add((nameof(PolicyLossMetrics.KlToReference), TokenMean(x.Kl)));
         if (x.ImportanceWeight is not null)
         {
-            values.Add(TokenMean(x.ImportanceWeight));
-            values.Add(TokenFraction((x.ImportanceWeight >= x.ImportanceWeightCap).logical_and(mask)));
+            measured.Add((nameof(PolicyLossMetrics.ImportanceWeightMean), TokenMean(x.ImportanceWeight)));
+            measured.Add((nameof(PolicyLossMetrics.ImportanceWeightCappedFraction),
+                TokenFraction((x.ImportanceWeight >= x.ImportanceWeightCap).logical_and(mask))));
         }
         // One device-to-host transfer for every number.
-        var v = stack(values).cpu().data<double>().ToArray();
-        var next = fixedCount;
-        double? Optional(bool present) => present ? v[next++] : null;
+        var numbers = stack(measured.Select(m => m.Value)).cpu().data<double>().ToArray();
+        var v = measured.Select((m, i) => (m.Name, Value: numbers[i])).ToDictionary(m => m.Name, m => m.Value);
+        double? Optional(string name) => v.TryGetValue(name, out var value) ? value : null;
         return new PolicyLossMetrics(
-            SurrogateLoss: v[0],
-            ClipFractionLow: v[1], ClipFractionHigh: v[2], ClipFractionDual: v[3],
-            TokenClipFractionLow: v[4], TokenClipFractionHigh: v[5], TokenClipFractionDual: v[6],
-            RatioMean: v[7], RatioMin: v[8], RatioMax: v[9],
-            ApproxKlBehaviour: v[10],
-            MeanEntropy: Optional(x.Entropies is not null),
-            FullyClippedResponseFraction: v[11],
-            KlToReference: Optional(x.Kl is not null),
-            ImportanceWeightMean: Optional(x.ImportanceWeight is not null),
-            ImportanceWeightCappedFraction: Optional(x.ImportanceWeight is not null),
+            SurrogateLoss: v[nameof(PolicyLossMetrics.SurrogateLoss)],
+            ClipFractionLow: v[nameof(PolicyLossMetrics.ClipFractionLow)],
+            ClipFractionHigh: v[nameof(PolicyLossMetrics.ClipFractionHigh)],
+            ClipFractionDual: v[nameof(PolicyLossMetrics.ClipFractionDual)],
+            TokenClipFractionLow: v[nameof(PolicyLossMetrics.TokenClipFractionLow)],
+            TokenClipFractionHigh: v[nameof(PolicyLossMetrics.TokenClipFractionHigh)],
+            TokenClipFractionDual: v[nameof(PolicyLossMetrics.TokenClipFractionDual)],
+            RatioMean: v[nameof(PolicyLossMetrics.RatioMean)],
+            RatioMin: v[nameof(PolicyLossMetrics.RatioMin)],
+            RatioMax: v[nameof(PolicyLossMetrics.RatioMax)],
+            ApproxKlBehaviour: v[nameof(PolicyLossMetrics.ApproxKlBehaviour)],
+            MeanEntropy: Optional(nameof(PolicyLossMetrics.MeanEntropy)),
+            FullyClippedResponseFraction: v[nameof(PolicyLossMetrics.FullyClippedResponseFraction)],
+            KlToReference: Optional(nameof(PolicyLossMetrics.KlToReference)),
+            ImportanceWeightMean: Optional(nameof(PolicyLossMetrics.ImportanceWeightMean)),
+            ImportanceWeightCappedFraction: Optional(nameof(PolicyLossMetrics.ImportanceWeightCappedFraction)),
             Responses: mask.shape[0],
-            Tokens: (long)v[13],
-            Units: (long)Math.Round(v[12]));
+            Tokens: (long)v[nameof(PolicyLossMetrics.Tokens)],
+            Units: (long)Math.Round(v[nameof(PolicyLossMetrics.Units)]));
     }
 }

@@ -17,18 +17,26 @@ namespace ActorRL.Core.Algorithms;
 /// </summary>
 public static class RatioLevels
 {
-    public sealed record Level(string Name, bool TokenForm, bool NeedsSpans, bool AllowsDualClip, Func<Tensor, Tensor?, RatioUnits> Units);
-
-    public static readonly IReadOnlyDictionary<string, Level> ByName = new Level[]
+    /// <summary>A ratio level; prints as its configuration name.</summary>
+    public sealed record Level(string Name, bool TokenForm, bool NeedsSpans, bool AllowsDualClip, Func<Tensor, Tensor?, RatioUnits> Units)
     {
-        new("token", TokenForm: false, NeedsSpans: false, AllowsDualClip: true, (mask, _) => RatioUnits.Tokens(mask)),
-        new("subsentence", TokenForm: false, NeedsSpans: true, AllowsDualClip: true,
-            (mask, spans) => RatioUnits.Spans(spans ?? throw new ArgumentException("ratio-level subsentence needs span ids or token texts"), mask)),
-        new("sequence", TokenForm: false, NeedsSpans: false, AllowsDualClip: false, (mask, _) => RatioUnits.Sequences(mask)),
-        new("sequence-token", TokenForm: true, NeedsSpans: false, AllowsDualClip: false, (mask, _) => RatioUnits.Sequences(mask)),
-    }.ToDictionary(l => l.Name);
+        public override string ToString() => Name;
+    }
 
-    public static IReadOnlyList<string> Names { get; } = ByName.Keys.ToArray();
+    public static readonly Level Token =
+        new("token", TokenForm: false, NeedsSpans: false, AllowsDualClip: true, (mask, _) => RatioUnits.Tokens(mask));
+
+    public static readonly Level Subsentence = new("subsentence", TokenForm: false, NeedsSpans: true, AllowsDualClip: true,
+        (mask, spans) => RatioUnits.Spans(spans ?? throw new ArgumentException("ratio-level subsentence needs span ids or token texts"), mask));
+
+    public static readonly Level Sequence =
+        new("sequence", TokenForm: false, NeedsSpans: false, AllowsDualClip: false, (mask, _) => RatioUnits.Sequences(mask));
+
+    public static readonly Level SequenceToken =
+        new("sequence-token", TokenForm: true, NeedsSpans: false, AllowsDualClip: false, (mask, _) => RatioUnits.Sequences(mask));
+
+    public static readonly IReadOnlyDictionary<string, Level> ByName =
+        new[] { Token, Subsentence, Sequence, SequenceToken }.ToDictionary(l => l.Name);
 
     /// <summary>Bound on a unit's log-ratio before exponentiation.</summary>
     public const double MaxLogRatio = 20;

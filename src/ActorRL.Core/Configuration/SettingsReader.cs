@@ -54,6 +54,19 @@ public sealed partial class SettingsReader
 
     public string? GetEnumOrNull(string key, params string[] allowed) => IsSet(key) ? GetEnum(key, allowed) : null;
 
+    /// <summary>An enum member by its configuration name (<see cref="SettingNames"/>); the error lists every name.</summary>
+    public T GetEnum<T>(string key) where T : struct, Enum =>
+        SettingNames.Parse<T>(GetEnum(key, SettingNames.All<T>().ToArray()))!.Value;
+
+    /// <summary>
+    /// An entry of a name-keyed registry (verl's core_algos style: aggregations, estimators, ratio levels): the name is
+    /// read and checked here, at the edge, and the entry itself is what the settings carry.
+    /// </summary>
+    public T GetNamed<T>(string key, IReadOnlyDictionary<string, T> registry) => registry[GetEnum(key, registry.Keys.ToArray())];
+
+    public T? GetNamedOrNull<T>(string key, IReadOnlyDictionary<string, T> registry) where T : class =>
+        IsSet(key) ? GetNamed(key, registry) : null;
+
     public int GetInt(string key, int min = int.MinValue, int max = int.MaxValue) =>
         (int)GetLong(key, min, max);
 

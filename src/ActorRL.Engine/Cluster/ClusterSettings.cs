@@ -12,10 +12,8 @@ namespace ActorRL.Engine.Cluster;
 /// <param name="WeightTransport"><c>remoting</c> (chunks over Akka.Remote) or <c>tcp</c> (offers over Akka.Remote,
 /// bytes over the learner node's <see cref="WeightBulkServer"/>).</param>
 public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpan WeightSyncTimeout, bool WeightDelta, int NodeGenerators, TimeSpan JoinTimeout,
-    string WeightTransport = "remoting")
+    WeightTransport WeightTransport = WeightTransport.Remoting)
 {
-    public static readonly string[] WeightTransports = { "remoting", "tcp" };
-
     public const string FrameSizeKey = "akka.remote.dot-netty.tcp.maximum-frame-size";
 
     /// <summary>Room left in a frame for the envelope around a chunk (recipient and sender paths, manifest, header).</summary>
@@ -30,7 +28,7 @@ public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpa
             r.GetBool("weight-delta"),
             r.GetInt("node-generators", 1, 1024),
             r.GetDuration("join-timeout"),
-            r.GetEnum("weight-transport", WeightTransports));
+            r.GetEnum<WeightTransport>("weight-transport"));
         if (settings.WeightSyncTimeout <= TimeSpan.Zero) throw r.Fail("weight-sync-timeout", "must be > 0");
         if (settings.JoinTimeout <= TimeSpan.Zero) throw r.Fail("join-timeout", "must be > 0");
         return settings;
@@ -52,4 +50,14 @@ public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpa
                 $"{WeightChunkBytes} bytes per chunk does not fit {FrameSizeKey} = {frame} (needs {FrameHeadroom} bytes of headroom); " +
                 $"lower the chunk size to at most {frame - FrameHeadroom} or raise the frame size");
     }
+}
+
+/// <summary><c>actorrl.cluster.weight-transport</c>: how weight bytes reach generator nodes.</summary>
+public enum WeightTransport
+{
+    /// <summary>Chunks over Akka.Remote.</summary>
+    Remoting,
+
+    /// <summary>Offers over Akka.Remote, bytes over the learner node's <see cref="WeightBulkServer"/> (unencrypted).</summary>
+    Tcp,
 }

@@ -100,7 +100,7 @@ public sealed class WeightSyncSender : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _hub.Tell(new SubscribeWeights(Self));
-        if (_settings.WeightTransport == "tcp")
+        if (_settings.WeightTransport == WeightTransport.Tcp)
         {
             _bulk = new WeightBulkServer(Context.System.Settings.Config.GetString("akka.remote.dot-netty.tcp.hostname", "127.0.0.1"));
             _log.Info("Weights are served over TCP at {Host}:{Port} (weight-transport = tcp)", _bulk.Host, _bulk.Port);

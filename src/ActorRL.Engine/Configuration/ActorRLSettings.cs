@@ -26,7 +26,8 @@ public sealed record ActorRLSettings(
     TaskSettings Task,
     VerifierSettings Verifier,
     ActorRL.Engine.Persistence.PersistenceSettings Persistence,
-    ClusterSettings Cluster)
+    ClusterSettings Cluster,
+    DispatcherSettings Dispatchers)
 {
     public static ActorRLSettings FromConfig(PipelineConfig config)
     {
@@ -43,7 +44,8 @@ public sealed record ActorRLSettings(
             TaskSettings.FromConfig(root.Section("task")),
             VerifierSettings.FromConfig(root.Section("verifier")),
             ActorRL.Engine.Persistence.PersistenceSettings.FromConfig(root.Section("persistence")),
-            ClusterSettings.FromConfig(root.Section("cluster")));
+            ClusterSettings.FromConfig(root.Section("cluster")),
+            DispatcherSettings.FromConfig(root.Section("dispatchers")));
         if (settings.Pipeline.Generators == 0 && !settings.Cluster.Enabled)
             throw root.Section("pipeline").Fail("generators", "0 local generators needs cluster mode (include cluster.conf); on one node use at least 1");
         if (settings.Generation.MaxNewTokens >= settings.Model.MaxSequenceLength)

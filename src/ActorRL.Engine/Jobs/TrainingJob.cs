@@ -62,7 +62,7 @@ public static class TrainingJob
             () =>
             {
                 var policy = PolicyFactory.Create(settings.Model, tokenizer, seed, learnerDevice);
-                var reference = settings.Algorithm.Kl.Enabled && settings.Algorithm.Kl.Reference == "initial" ? policy.CreateReplica() : null;
+                var reference = settings.Algorithm.Kl.Enabled && settings.Algorithm.Kl.Reference == ActorRL.Core.Algorithms.KlReference.Initial ? policy.CreateReplica() : null;
                 var trainer = new PolicyTrainer(policy, reference, trainerSettings, task, (gold, response) => verifier.Verify(gold, response).Verdict?.Correct == true, encoding);
                 hooks?.PrepareLearner?.Invoke(trainer);
                 return new CheckpointingTrainer(trainer, Path.Combine(runDir, FinalCheckpoint));
@@ -77,7 +77,7 @@ public static class TrainingJob
         Log.Information("Run {RunDir}: task {Task}, stages {Stages}, loss {Loss}, η = {MaxStaleness}, {Generators} generator(s), learner on {Device}",
             runDir, task.Name, string.Join("+", settings.Pipeline.Stages), settings.Algorithm.Loss, settings.Pipeline.MaxStaleness,
             settings.Pipeline.Generators, learnerDevice.type);
-        var akka = ActorSystemConfig.Build(akkaHocon, AkkaLogLevel(settings.Logging.Level))
+        var akka = ActorSystemConfig.Build(akkaHocon, AkkaLogLevel(settings.Logging.Level), settings.Dispatchers)
             .WithFallback(LedgerConfig.Build(settings.Persistence, runDir));
         if (settings.Cluster.Enabled) settings.Cluster.CheckFitsFrame(akka);
         var summary = await PipelineRun.ExecuteAsync(parts, akka, "actorrl", observe, cancellation);

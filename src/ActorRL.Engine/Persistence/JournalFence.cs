@@ -25,7 +25,7 @@ public sealed class JournalFence : IDisposable
     /// <exception cref="Pipeline.ExplainedRunFailure">The server cannot be reached.</exception>
     public static async Task<JournalFence> AcquireAsync(PersistenceSettings settings, string persistenceId, CancellationToken cancellation = default)
     {
-        if (settings.Provider != "postgres") return new JournalFence(null);
+        if (settings.Provider != PersistenceProvider.Postgres) return new JournalFence(null);
         var session = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(settings.ConnectionString)
         {
             // A pooled connection would keep the session, and the lock, after Dispose.

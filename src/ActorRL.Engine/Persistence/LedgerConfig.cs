@@ -17,10 +17,10 @@ public static class LedgerConfig
         var (provider, journal, snapshots) = settings.Provider switch
         {
             // linq2db's provider names; SQLite.MS = Microsoft.Data.Sqlite.
-            "sqlite" when settings.ConnectionString is null => ("SQLite.MS", settings.ConnectionFor(runDirectory),
+            PersistenceProvider.Sqlite when settings.ConnectionString is null => ("SQLite.MS", settings.ConnectionFor(runDirectory),
                 $"Data Source={Path.Combine(Path.GetFullPath(runDirectory), SnapshotFile)}"),
-            "sqlite" => ("SQLite.MS", settings.ConnectionString, settings.ConnectionString),
-            "postgres" => ("PostgreSQL.15", settings.ConnectionString!, settings.ConnectionString!),
+            PersistenceProvider.Sqlite => ("SQLite.MS", settings.ConnectionString, settings.ConnectionString),
+            PersistenceProvider.Postgres => ("PostgreSQL.15", settings.ConnectionString!, settings.ConnectionString!),
             _ => throw new ArgumentException($"unknown persistence provider {settings.Provider}"),
         };
         var hocon = $$"""

@@ -7,7 +7,7 @@ namespace ActorRL.Engine.Persistence;
 /// <see cref="ConnectionString"/> is null for SQLite when the file in the run directory is meant.
 /// </summary>
 public sealed record PersistenceSettings(
-    string Provider,
+    PersistenceProvider Provider,
     string? ConnectionString,
     string? PersistenceId,
     int CheckpointEvery,
@@ -16,17 +16,15 @@ public sealed record PersistenceSettings(
     TimeSpan RetryMinBackoff,
     TimeSpan RetryMaxBackoff)
 {
-    public static readonly string[] Providers = { "sqlite", "postgres" };
-
     /// <summary>The SQLite file used when no connection string is configured.</summary>
     public const string LedgerFile = "ledger.db";
 
     public static PersistenceSettings FromConfig(SettingsReader r)
     {
-        var provider = r.GetEnum("provider", Providers);
+        var provider = r.GetEnum<PersistenceProvider>("provider");
         var connection = r.GetStringOrNull("connection-string");
         if (string.IsNullOrWhiteSpace(connection)) connection = null;
-        if (provider == "postgres" && connection is null)
+        if (provider == PersistenceProvider.Postgres && connection is null)
             throw r.Fail("connection-string", "must be set for provider = postgres (e.g. \"Host=127.0.0.1;Port=5432;Username=...;Password=...;Database=...\")");
         var id = r.GetStringOrNull("persistence-id");
         var min = r.GetDuration("retry-min-backoff");
@@ -46,4 +44,14 @@ public sealed record PersistenceSettings(
     /// <summary>The connection string Akka.Persistence.Sql gets (SQLite: the ledger file in the run directory).</summary>
     public string ConnectionFor(string runDirectory) =>
         ConnectionString ?? $"Data Source={Path.Combine(Path.GetFullPath(runDirectory), LedgerFile)}";
+}
+
+/// <summary><c>actorrl.persistence.provider</c>: the ledger's database.</summary>
+public enum PersistenceProvider
+{
+    /// <summary>SQLite files in the run directory (or at connection-string).</summary>
+    Sqlite,
+
+    /// <summary>PostgreSQL at connection-string.</summary>
+    Postgres,
 }

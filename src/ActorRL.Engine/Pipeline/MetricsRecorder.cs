@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Akka.Actor;
+using ActorRL.Core.IO;
 
 namespace ActorRL.Engine.Pipeline;
 
@@ -55,9 +56,7 @@ public sealed class MetricsRecorder : ReceiveActor
         if (_path is null || _writer is null) return;
         _writer.Dispose();
         var kept = File.ReadLines(_path).Where(line => Keeps(line, truncate.KeepUpToStep)).ToList();
-        var temporary = _path + ".tmp";
-        File.WriteAllLines(temporary, kept);
-        File.Move(temporary, _path, overwrite: true);
+        DurableFile.WriteAllLines(_path, kept);
         _writer = Open(_path);
     }
 

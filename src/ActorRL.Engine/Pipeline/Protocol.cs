@@ -55,9 +55,6 @@ public sealed record WeightsPublished(long Version, PolicySnapshot? Weights);
 /// <summary>Any actor → event stream: "I made progress" (the watchdog listens).</summary>
 public sealed record Progress(string Actor, string What);
 
-/// <summary>Learner → parent: the run is over.</summary>
-public sealed record RunFinished(RunSummary Summary);
-
 /// <summary>Ask the coordinator for its counters (live view, tests).</summary>
 public sealed record GetCoordinatorStats
 {

@@ -73,12 +73,6 @@ public sealed class RunSupervisor : ReceiveActor
         });
     }
 
-    /// <summary>The coordinator, for tests and the live view (ask it for <see cref="CoordinatorStats"/>).</summary>
-    public sealed record GetParts
-    {
-        public static readonly GetParts Instance = new();
-    }
-
     // Akka's own failure logging is off: this decider logs every failure once, with the stack trace where it helps.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, -1, e =>
     {

@@ -52,7 +52,7 @@ public sealed class PolicyTrainer : IPolicyTrainer, ITrainerCheckpoints
         _task = task;
         _isCorrect = isCorrect;
         // Dr. GRPO's constant normaliser defaults to the longest possible response, not the batch's padded width.
-        _algorithm = settings.Algorithm.Aggregation == "seq-mean-token-sum-norm" && settings.Algorithm.NormLength is null
+        _algorithm = settings.Algorithm.Aggregation == LossAggregations.SeqMeanTokenSumNorm && settings.Algorithm.NormLength is null
             ? settings.Algorithm with { NormLength = settings.Generation.MaxNewTokens }
             : settings.Algorithm;
         _loss = new PolicyLoss(_algorithm);

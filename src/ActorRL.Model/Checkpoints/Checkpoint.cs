@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using ActorRL.Core.IO;
 using ActorRL.Model.Policies;
 using ActorRL.Model.SafeTensors;
 using ActorRL.Model.Training;
@@ -15,7 +16,8 @@ public sealed record CheckpointFile(string Path, long Bytes, string Sha256);
 /// caller's entries), <c>optimizer.safetensors</c> (AdamW moments "exp_avg/NAME", "exp_avg_sq/NAME"; metadata:
 /// step and hyper-parameters) and <c>rng.safetensors</c> (each named generator's state as a U8 tensor). All three
 /// are plain safetensors files any tool can open. Each file is written under a temporary name, flushed to disk
-/// and renamed, so a crash never leaves a half-written file under the final name.
+/// and renamed, and the directory flushed (<see cref="DurableFile"/>), so a crash never leaves a half-written file
+/// under the final name nor loses a rename.
 /// </summary>
 public static class Checkpoint
 {
@@ -29,7 +31,7 @@ public static class Checkpoint
     public static IReadOnlyList<CheckpointFile> Save(string directory, IPolicy policy, AdamW? optimizer = null,
         IReadOnlyDictionary<string, Generator>? generators = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        Directory.CreateDirectory(directory);
+        DurableFile.CreateDirectory(directory);
         var files = new List<CheckpointFile>();
         using var scope = NewDisposeScope();
 
@@ -103,9 +105,9 @@ public static class Checkpoint
 
     private static CheckpointFile WriteAtomically(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
-        var temporary = path + ".tmp";
-        SafeTensorsWriter.Write(temporary, tensors, metadata);
-        File.Move(temporary, path, overwrite: true);
+        var temporary = DurableFile.TemporaryOf(path);
+        SafeTensorsWriter.Write(temporary, tensors, metadata); // flushed to disk
+        DurableFile.Move(temporary, path);
         using var stream = File.OpenRead(path);
         var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
         return new CheckpointFile(path, stream.Length, hash);

@@ -1,5 +1,5 @@
 using ActorRL.Model.Policies;
-using ActorRL.Model.TinyGpt;
+using ActorRL.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

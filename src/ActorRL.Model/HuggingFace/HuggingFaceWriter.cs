@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ActorRL.Core.IO;
 using ActorRL.Model.Decoder;
 using ActorRL.Model.SafeTensors;
 using static TorchSharp.torch;
@@ -27,8 +28,8 @@ public sealed record HuggingFaceSaveOptions(
 /// Saves a <see cref="DecoderForCausalLM"/> (Qwen2, Qwen3 or Llama) as a Hugging Face folder that transformers, vLLM and SGLang open
 /// directly: config.json, safetensors weights under Hugging Face's names (metadata format = pt, which transformers
 /// requires), sharded with model.safetensors.index.json when large, and the tokenizer files copied over.
-/// The folder is written under a temporary name and renamed into place, so a crash never leaves a half-written
-/// model under the final name.
+/// The folder is written under a temporary name, flushed (files and directory) and renamed into place with
+/// <see cref="DurableFile.MoveDirectory"/>, so a crash never leaves a half-written model under the final name.
 /// </summary>
 public static class HuggingFaceWriter
 {
@@ -52,6 +53,8 @@ public static class HuggingFaceWriter
                 model.Config.ToJson(dtype).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             WriteWeights(model, staging, dtype, options.MaxShardBytes);
             if (options.CompanionSource is { } source) CopyCompanions(Path.GetFullPath(source), staging);
+            // The weights are flushed as they are written; config, index and copied companions are not yet.
+            foreach (var file in Directory.EnumerateFiles(staging)) DurableFile.FlushFile(file);
             MoveIntoPlace(staging, target);
         }
         catch
@@ -111,13 +114,13 @@ public static class HuggingFaceWriter
     {
         if (!Directory.Exists(target))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            Directory.Move(staging, target);
+            DurableFile.CreateDirectory(Path.GetDirectoryName(target)!);
+            DurableFile.MoveDirectory(staging, target);
             return;
         }
         var previous = $"{target}.previous-{Guid.NewGuid():N}";
-        Directory.Move(target, previous);
-        Directory.Move(staging, target);
+        DurableFile.MoveDirectory(target, previous);
+        DurableFile.MoveDirectory(staging, target);
         Directory.Delete(previous, recursive: true);
     }
 }

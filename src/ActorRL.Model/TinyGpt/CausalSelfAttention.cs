@@ -1,3 +1,4 @@
+using ActorRL.Model.Layers;
 using ActorRL.Model.Policies;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -17,7 +17,7 @@ public class AlgorithmSettingsTests
     {
         var s = AlgorithmSettings.FromPreset(loss);
         Assert.Equal((loss, level, low, high, aggregation, lengthUnbiased, advantage),
-            (s.Loss, s.RatioLevel, s.ClipLow, s.ClipHigh, s.Aggregation, s.LengthUnbiased, s.Advantage));
+            (s.Loss.Name, s.RatioLevel.Name, s.ClipLow, s.ClipHigh, s.Aggregation.Name, s.LengthUnbiased, s.Advantage.Name));
         Assert.Equal(loss == "sspo", s.EntropyAdaptiveClip.Enabled);
         Assert.Equal(loss == "dapo", s.DynamicSampling);
         Assert.Equal(loss == "dapo", s.OverlongPenalty.Enabled);
@@ -29,12 +29,12 @@ public class AlgorithmSettingsTests
     {
         var s = AlgorithmSettings.FromConfig(SettingsReader.FromReference(section: "actorrl.algorithm"));
         Assert.Equal(AlgorithmSettings.FromPreset("grpo") with { SubsentenceDelimiters = s.SubsentenceDelimiters }, s);
-        Assert.Equal("unbiased", s.AdvantageStd);
+        Assert.Equal(AdvantageStd.Unbiased, s.AdvantageStd);
         Assert.Equal(1e-6, s.AdvantageEps);
         Assert.Equal(SubsentenceSplitter.DefaultDelimiters, s.SubsentenceDelimiters);
         Assert.Equal(new EntropyAdaptiveClipSettings(false, 0.5, 2.0), s.EntropyAdaptiveClip);
-        Assert.Equal(new OffPolicySettings("behaviour", 5.0), s.OffPolicy);
-        Assert.Equal(new KlSettings(0, "k3", "none"), s.Kl);
+        Assert.Equal(new OffPolicySettings(OffPolicyMode.Behaviour, 5.0), s.OffPolicy);
+        Assert.Equal(new KlSettings(0, KlEstimators.K3, KlReference.None), s.Kl);
         Assert.Equal(0, s.EntropyCoef);
         Assert.Null(s.NormLength);
     }
@@ -43,10 +43,27 @@ public class AlgorithmSettingsTests
     public void ExplicitKeysWinOverThePreset()
     {
         var s = WorkedExample.Settings("loss = gspo, clip-low = 0.2, clip-high = 0.25, advantage = rloo, aggregation = token-mean");
-        Assert.Equal(("sequence", 0.2, 0.25, "rloo", "token-mean"), (s.RatioLevel, s.ClipLow, s.ClipHigh, s.Advantage, s.Aggregation));
+        Assert.Equal((RatioLevels.Sequence, 0.2, 0.25, AdvantageEstimators.Rloo, LossAggregations.TokenMean), (s.RatioLevel, s.ClipLow, s.ClipHigh, s.Advantage, s.Aggregation));
         var sspo = WorkedExample.Settings("loss = sspo, entropy-adaptive-clip { enabled = false, max-scale = 3 }");
         Assert.Equal(new EntropyAdaptiveClipSettings(false, 0.5, 3), sspo.EntropyAdaptiveClip);
         Assert.False(WorkedExample.Settings("loss = dapo, dynamic-sampling = false").DynamicSampling);
+    }
+
+    [Fact]
+    public void NamesAreResolvedOnceIntoRegistryEntriesAndEnums()
+    {
+        var s = WorkedExample.Settings(
+            "loss = drgrpo, ratio-level = subsentence, advantage-std = population, off-policy.mode = decoupled, kl { coef = 0.1, reference = initial, estimator = k2 }");
+        Assert.Same(AlgorithmPresets.ByName["drgrpo"], s.Loss);
+        Assert.Same(RatioLevels.Subsentence, s.RatioLevel);
+        Assert.Same(LossAggregations.SeqMeanTokenSumNorm, s.Aggregation);
+        Assert.Same(AdvantageEstimators.DrGrpo, s.Advantage);
+        Assert.Equal(AdvantageStd.Population, s.AdvantageStd);
+        Assert.True(s.AdvantageOptions.PopulationStd);
+        Assert.Equal(OffPolicyMode.Decoupled, s.OffPolicy.Mode);
+        Assert.Equal((KlEstimators.K2, KlReference.Initial), (s.Kl.Estimator, s.Kl.Reference));
+        // Registry entries print as their configuration names (logs, the run plan).
+        Assert.Equal("drgrpo subsentence seq-mean-token-sum-norm k2", $"{s.Loss} {s.RatioLevel} {s.Aggregation} {s.Kl.Estimator}");
     }
 
     [Theory]
@@ -60,6 +77,7 @@ public class AlgorithmSettingsTests
     [InlineData("aggregation = mean", "actorrl.algorithm.aggregation", "token-mean | seq-mean-token-mean | seq-mean-token-sum | seq-mean-token-sum-norm")]
     [InlineData("loss = luspo, aggregation = seq-mean-token-sum", "actorrl.algorithm.length-unbiased", "needs aggregation = seq-mean-token-mean")]
     [InlineData("norm-length = 0", "actorrl.algorithm.norm-length", "whole number")]
+    [InlineData("advantage = ppo", "actorrl.algorithm.advantage", "one of grpo | drgrpo | rloo")]
     [InlineData("advantage-std = sample", "actorrl.algorithm.advantage-std", "unbiased | population")]
     [InlineData("subsentence-delimiters = [\",\", \"\"]", "actorrl.algorithm.subsentence-delimiters", "empty string")]
     [InlineData("ratio-level = subsentence, subsentence-delimiters = []", "actorrl.algorithm.subsentence-delimiters", "at least one")]

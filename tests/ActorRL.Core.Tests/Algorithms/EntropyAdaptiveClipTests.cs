@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace ActorRL.Core.Tests.Algorithms;
 
-/// <summary>The SSPO entropy-adaptive worked example of ALGORITHMS.md and the clamp of the scale.</summary>
+/// <summary>The SSPO entropy-adaptive worked example of docs/algorithms.md §SSPO entropy-adaptive clipping and the clamp of the scale.</summary>
 public class EntropyAdaptiveClipTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using ActorRL.Core.LossCheck;
 
 namespace ActorRL.Core.Tests.Algorithms;
 
-/// <summary>The worked example of ALGORITHMS.md: one group of two responses, rewards 1 and 0.</summary>
+/// <summary>The worked example of docs/algorithms.md §Worked example: one group of two responses, rewards 1 and 0.</summary>
 internal static class WorkedExample
 {
     public static readonly string[] Tokens1 = { "We", " add", ",", " get", " 4" };

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace ActorRL.Core.Tests.Algorithms;
 
-/// <summary>Every row of the worked example in ALGORITHMS.md, to 1e-6: loss, advantages, gradients, ratios.</summary>
+/// <summary>Every row of docs/algorithms.md §Worked example, to 1e-6: loss, advantages, gradients, ratios.</summary>
 public class WorkedExampleTests
 {
     private const double A = WorkedExample.Advantage;

@@ -40,6 +40,35 @@ public class SettingsReaderTests
         Assert.Equal("s.e (file.conf:2): expected one of grpo | dapo, got \"gpro\"", e.Message);
     }
 
+    private enum Shape { Token, SequenceToken, SeqMeanTokenSumNorm }
+
+    [Fact]
+    public void TypedEnumsAreSpelledInKebabCase()
+    {
+        Assert.Equal(new[] { "token", "sequence-token", "seq-mean-token-sum-norm" }, SettingNames.All<Shape>());
+        Assert.Equal("sequence-token", SettingNames.Of(Shape.SequenceToken));
+        Assert.Equal(Shape.SeqMeanTokenSumNorm, Read("s.e = seq-mean-token-sum-norm").GetEnum<Shape>("e"));
+        Assert.Null(SettingNames.Parse<Shape>("SequenceToken"));
+    }
+
+    [Fact]
+    public void TypedEnumErrorsKeepKeyFileLineAndTheAllowedNames()
+    {
+        var e = Assert.Throws<SettingsException>(() => Read("s {\n e = Token\n}").GetEnum<Shape>("e"));
+        Assert.Equal("s.e (file.conf:2): expected one of token | sequence-token | seq-mean-token-sum-norm, got \"Token\"", e.Message);
+    }
+
+    [Fact]
+    public void RegistryEntriesAreResolvedByName()
+    {
+        var registry = new Dictionary<string, object> { ["a"] = new object(), ["b"] = new object() };
+        var r = Read("s {\n e = b\n f = c\n}");
+        Assert.Same(registry["b"], r.GetNamed("e", registry));
+        Assert.Null(r.GetNamedOrNull("absent", registry));
+        var e = Assert.Throws<SettingsException>(() => r.GetNamed("f", registry));
+        Assert.Equal("s.f (file.conf:3): expected one of a | b, got \"c\"", e.Message);
+    }
+
     [Fact]
     public void MissingKeysAndBadTypesAreReported()
     {

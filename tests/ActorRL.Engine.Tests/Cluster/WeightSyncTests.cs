@@ -8,7 +8,7 @@ namespace ActorRL.Engine.Tests.Cluster;
 
 public sealed class WeightSyncTests
 {
-    private static ClusterSettings Settings(bool delta = false, double timeoutSeconds = 10, string transport = "remoting") =>
+    private static ClusterSettings Settings(bool delta = false, double timeoutSeconds = 10, WeightTransport transport = WeightTransport.Remoting) =>
         new(true, 100_000, TimeSpan.FromSeconds(timeoutSeconds), delta, 1, TimeSpan.FromSeconds(30), transport);
 
     /// <summary>A snapshot of about 6.4 MB: 50 frames' worth at the default 128000-byte frame size.</summary>
@@ -177,7 +177,7 @@ public sealed class WeightSyncTests
         var spoiled = 0;
         // The first offer reaches the node with a wrong token: the server refuses it, the node asks again.
         Func<object, object> rewrite = m => m is WeightsOffer o && Interlocked.Increment(ref spoiled) == 1 ? o with { Token = o.Token + 1 } : m;
-        var (weights, link, metrics) = await SyncThrough(nodes, Settings(transport: "tcp"), _ => false, rewrite, v1, v2);
+        var (weights, link, metrics) = await SyncThrough(nodes, Settings(transport: WeightTransport.Tcp), _ => false, rewrite, v1, v2);
 
         AssertBitExact(v2, weights.Weights!);
         Assert.Empty(link.OfType<WeightChunk>());

@@ -10,7 +10,7 @@ namespace ActorRL.Engine.Tests.Persistence;
 public sealed class JournalFenceTests
 {
     private static PersistenceSettings Postgres(string connection) =>
-        new("postgres", connection, null, 1, 1, 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        new(PersistenceProvider.Postgres, connection, null, 1, 1, 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
     [SkippableFact]
     public async Task A_second_learner_with_the_same_persistence_id_is_refused_in_one_line_naming_the_holder()
@@ -42,7 +42,7 @@ public sealed class JournalFenceTests
     [Fact]
     public async Task SQLite_needs_no_fence_its_ledger_is_in_the_locked_run_directory()
     {
-        var settings = new PersistenceSettings("sqlite", null, null, 1, 1, 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        var settings = new PersistenceSettings(PersistenceProvider.Sqlite, null, null, 1, 1, 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
         using var first = await JournalFence.AcquireAsync(settings, "learner-run");
         using var second = await JournalFence.AcquireAsync(settings, "learner-run");

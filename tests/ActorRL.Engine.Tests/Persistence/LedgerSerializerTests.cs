@@ -8,7 +8,7 @@ namespace ActorRL.Engine.Tests.Persistence;
 public sealed class LedgerSerializerTests : IDisposable
 {
     private readonly ActorSystem _system = ActorSystem.Create("ledger-serializer", LedgerConfig.Build(
-        new PersistenceSettings("sqlite", null, null, 1, 1, 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)), Path.GetTempPath()));
+        new PersistenceSettings(PersistenceProvider.Sqlite, null, null, 1, 1, 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)), Path.GetTempPath()));
 
     public void Dispose() => _system.Dispose();
 

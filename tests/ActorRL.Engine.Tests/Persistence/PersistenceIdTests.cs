@@ -10,7 +10,7 @@ public sealed class PersistenceIdTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private static PersistenceSettings Settings(string? configured = null) =>
-        new("postgres", "Host=db", configured, 1, 1, 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        new(PersistenceProvider.Postgres, "Host=db", configured, 1, 1, 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
     private string RunDirectory(string parent, string? runId)
     {

@@ -20,7 +20,7 @@ public sealed class PostgresRecoveryTests : IDisposable
         var settings = TinyJob.Settings(Path.Combine(_root, "pg"), maxStaleness: 1, rlSteps: 6, extra: $$"""
             persistence { provider = postgres, connection-string = "{{connection}}", persistence-id = "{{id}}", checkpoint-every = 2, keep-last = 2 }
             """);
-        Assert.Equal("postgres", settings.Persistence.Provider);
+        Assert.Equal(PersistenceProvider.Postgres, settings.Persistence.Provider);
 
         await TrainingJob.RunAsync(settings, "akka.loglevel = WARNING");
         var newest = Path.Combine(settings.Run.Directory, LedgerPlan.CheckpointDirectory(6), "weights.safetensors");

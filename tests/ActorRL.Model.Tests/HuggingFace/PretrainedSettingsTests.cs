@@ -70,7 +70,7 @@ public sealed class PretrainedSettingsTests : IDisposable
         Assert.True(model.UseChatTemplate);
 
         var task = TaskSettings.FromConfig(config.Reader("actorrl.task"));
-        Assert.Equal(("jsonl", "data/gsm8k/train.jsonl", "{question}"), (task.Name, task.Jsonl.Path, task.Jsonl.Template));
+        Assert.Equal((TaskName.Jsonl, "data/gsm8k/train.jsonl", "{question}"), (task.Name, task.Jsonl.Path, task.Jsonl.Template));
         var learner = LearnerSettings.FromConfig(config.Reader("actorrl.learner"));
         Assert.Equal(("cuda", 1e-6), (learner.Device, learner.LearningRate));
         var algorithm = AlgorithmSettings.FromConfig(config.Reader("actorrl.algorithm"));

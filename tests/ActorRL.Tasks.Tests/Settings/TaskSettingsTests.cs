@@ -12,7 +12,7 @@ public class TaskSettingsTests
     public void Reference_defaults_are_valid_and_documented_values()
     {
         var task = Task();
-        Assert.Equal(("arithmetic", 200), (task.Name, task.EvalSize));
+        Assert.Equal((TaskName.Arithmetic, 200), (task.Name, task.EvalSize));
         Assert.Equal((2, 3), (task.Arithmetic.DigitsMin, task.Arithmetic.DigitsMax));
         Assert.Equal(['+', '-'], task.Arithmetic.Operations);
         Assert.Equal(DemoStyle.Mixed, task.Arithmetic.DemoStyle);
