@@ -53,5 +53,15 @@ public sealed class ModelBenchmarkTests(ITestOutputHelper log)
         Assert.DoesNotContain("MISMATCH", report);
         Assert.Matches(@"\| TinyGpt \| \d+\.\d\d \(\d+\.\d\d\) \| \d+\.\d\d \(\d+\.\d\d\) \|", report);
         Assert.Matches(@"\| Qwen3 \| \d+\.\d\d \(\d+\.\d\d\) \| \d+\.\d\d \(\d+\.\d\d\) \|", report);
+        // The gaps themselves, read back, not only the verdict the report computed from them.
+        var gaps = System.Text.RegularExpressions.Regex.Matches(report, @"max \|Δ log-prob\| over [^=]+= ([0-9.E+-]+)")
+            .Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(2, gaps.Count);
+        Assert.All(gaps, gap => Assert.InRange(gap, 0, ModelBenchmarkCaseResult.LogProbTolerance));
+        // Every ratio is a real, positive time ratio (a peer that did nothing would give 0 or a missing cell).
+        var ratios = System.Text.RegularExpressions.Regex.Matches(report, @"\| (?:TinyGpt|Qwen3) \| (\d+\.\d\d) \((\d+\.\d\d)\) \| (\d+\.\d\d) \((\d+\.\d\d)\) \|")
+            .SelectMany(m => m.Groups.Values.Skip(1).Select(g => double.Parse(g.Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(8, ratios.Count);
+        Assert.All(ratios, r => Assert.InRange(r, 0.01, 100));
     }
 }

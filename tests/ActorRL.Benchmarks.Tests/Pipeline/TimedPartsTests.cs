@@ -38,9 +38,15 @@ public sealed class TimedPartsTests
             Assert.DoesNotContain(Of(ComputeKind.Generation), g => g.Start < step.End && step.Start < g.End);
 
         var breakdown = TimeBreakdown.Of(intervals, generators: 1, timed.Timeline.CpuMarks);
-        Assert.InRange(breakdown.LearnerIdleFraction, 0, 1);
-        Assert.InRange(breakdown.ActorOverheadShare, 0, 1);
-        Assert.NotNull(breakdown.CoresUsed);
+        // η = 0: the learner waits while the generator decodes, so its idle share covers at least every generation
+        // second of the window, and its busy share at least its 5 × 30 ms of steps.
+        var generationSeconds = breakdown.SecondsOf(ComputeKind.Generation);
+        Assert.True(generationSeconds >= steps * groups * 0.009, $"generation in the window: {generationSeconds:F3} s");
+        Assert.True(breakdown.LearnerIdleFraction * breakdown.WallSeconds >= generationSeconds - 1e-6,
+            $"learner idle {breakdown.LearnerIdleFraction:P1} of {breakdown.WallSeconds:F3} s, generation {generationSeconds:F3} s");
+        Assert.True((1 - breakdown.LearnerIdleFraction) * breakdown.WallSeconds >= steps * 0.025);
+        Assert.InRange(breakdown.ActorOverheadShare, 0, 1 - (generationSeconds + steps * 0.025) / breakdown.WallSeconds + 1e-6);
+        Assert.True(breakdown.CoresUsed > 0, $"cores used: {breakdown.CoresUsed}");
     }
 
     [Fact]
