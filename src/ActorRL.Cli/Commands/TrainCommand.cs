@@ -51,7 +51,7 @@ public static class TrainCommand
             File.WriteAllText(configFile, config.Render());
             var levels = LoggingSetup.Configure(settings.Logging, settings.Run.Directory, parse.GetValue(options.Verbose));
             var summary = await TrainingJob.RunAsync(settings, config.Render("akka"), TrainingProgress.Observe(settings, levels), cancellation,
-                fresh: parse.GetValue(fresh));
+                fresh: parse.GetValue(fresh), hooks: new TrainingJobHooks(Probe: CrashAtProbe.FromEnvironment()));
             output.WriteLine();
             if (summary.AlreadyComplete)
             {

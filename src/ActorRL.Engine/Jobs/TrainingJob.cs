@@ -27,7 +27,7 @@ public static class TrainingJob
     /// <param name="akkaHocon">The effective <c>akka</c> section (rendered by PipelineConfig).</param>
     /// <param name="observe">Live view / tests: called with the running system and the run's root actor.</param>
     /// <param name="fresh">Start over: delete the ledger's events first (a SQLite ledger goes with the run directory anyway).</param>
-    /// <param name="hooks">Benchmarks: start from given weights, instrument the parts (see <see cref="TrainingJobHooks"/>).</param>
+    /// <param name="hooks">Benchmarks and fault injection: start from given weights, instrument the parts, watch the learner (see <see cref="TrainingJobHooks"/>).</param>
     public static async Task<RunSummary> RunAsync(ActorRLSettings settings, string akkaHocon,
         Func<ActorSystem, IActorRef, CancellationToken, Task>? observe = null, CancellationToken cancellation = default, bool fresh = false,
         TrainingJobHooks? hooks = null)
@@ -71,7 +71,8 @@ public static class TrainingJob
             Path.Combine(runDir, MetricsFile),
             EvaluateAround: settings.Pipeline.EvalSize > 0 && settings.Pipeline.Stages.Contains("rl"),
             Ledger: LedgerPlan.From(settings.Persistence, runDir, fresh),
-            Cluster: settings.Cluster);
+            Cluster: settings.Cluster,
+            Probe: hooks?.Probe);
         if (hooks?.AdjustParts is { } adjust) parts = adjust(parts);
 
         Log.Information("Run {RunDir}: task {Task}, stages {Stages}, loss {Loss}, η = {MaxStaleness}, {Generators} generator(s), learner on {Device}",
@@ -113,7 +114,7 @@ public static class TrainingJob
     };
 
     /// <summary>Saves the policy and optimizer when the learner is disposed at the end of a run.</summary>
-    private sealed class CheckpointingTrainer(PolicyTrainer inner, string directory) : IPolicyTrainer, ITrainerCheckpoints
+    private sealed class CheckpointingTrainer(PolicyTrainer inner, string directory) : IPolicyTrainer
     {
         public IReadOnlyList<CommittedFile> SaveCheckpoint(string checkpoint, int rlStep) => inner.SaveCheckpoint(checkpoint, rlStep);
         public void LoadCheckpoint(string checkpoint, int rlStep) => inner.LoadCheckpoint(checkpoint, rlStep);

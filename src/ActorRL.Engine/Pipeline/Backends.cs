@@ -42,8 +42,11 @@ public interface IRewardFunction
     (RolloutGroup Scored, IReadOnlyDictionary<string, int> Failures) Score(RolloutGroup group);
 }
 
-/// <summary>The learner's compute: warm start, policy updates, evaluation, weight export.</summary>
-public interface IPolicyTrainer : IDisposable
+/// <summary>
+/// The learner's compute: warm start, policy updates, evaluation, weight export, and its state as a checkpoint
+/// (what <see cref="Persistence.RunRecovery"/> writes and resumes from).
+/// </summary>
+public interface IPolicyTrainer : Persistence.ITrainerCheckpoints, IDisposable
 {
     long Version { get; }
 

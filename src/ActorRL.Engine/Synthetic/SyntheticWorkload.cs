@@ -97,7 +97,7 @@ public sealed class SyntheticRolloutBackend(SyntheticWorkload workload, int seed
 }
 
 /// <summary>Trains by sleeping; the version advances by one per step, as a real learner's does.</summary>
-public sealed class SyntheticTrainer(SyntheticWorkload workload) : IPolicyTrainer, Persistence.ITrainerCheckpoints
+public sealed class SyntheticTrainer(SyntheticWorkload workload) : IPolicyTrainer
 {
     public long Version { get; private set; }
 

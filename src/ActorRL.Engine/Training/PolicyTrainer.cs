@@ -25,7 +25,7 @@ public sealed record TrainerSettings(
 /// score → policy loss → backward → clip → AdamW — and greedy evaluation on the held-out split.
 /// Every step runs inside a dispose scope; only the policy's parameters and the optimizer state persist.
 /// </summary>
-public sealed class PolicyTrainer : IPolicyTrainer, ITrainerCheckpoints
+public sealed class PolicyTrainer : IPolicyTrainer
 {
     private readonly IPolicy _policy;
     private readonly IPolicy? _reference;
