@@ -70,6 +70,7 @@ public static class OrchestrationBenchmark
     {
         public long Version => inner.Version;
         public IReadOnlyDictionary<string, double> WarmStartStep(int step) => inner.WarmStartStep(step);
+        public void RlStartsHere() => inner.RlStartsHere();
         public IReadOnlyList<Persistence.CommittedFile> SaveCheckpoint(string directory, int rlStep) => inner.SaveCheckpoint(directory, rlStep);
         public void LoadCheckpoint(string directory, int rlStep) => inner.LoadCheckpoint(directory, rlStep);
         public IReadOnlyDictionary<string, double> Train(IReadOnlyList<ActorRL.Core.Rollouts.RolloutGroup> batch)

@@ -60,6 +60,8 @@ public sealed class TimedParts
 
         public IReadOnlyDictionary<string, double> WarmStartStep(int step) => inner.WarmStartStep(step);
 
+        public void RlStartsHere() => inner.RlStartsHere();
+
         public IReadOnlyDictionary<string, double> Train(IReadOnlyList<RolloutGroup> batch)
         {
             owner.CountConsumed(batch, inner.Version);

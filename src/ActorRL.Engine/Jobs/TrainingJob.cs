@@ -62,8 +62,7 @@ public static class TrainingJob
             () =>
             {
                 var policy = PolicyFactory.Create(settings.Model, tokenizer, seed, learnerDevice);
-                var reference = settings.Algorithm.Kl.Enabled && settings.Algorithm.Kl.Reference == "initial" ? policy.CreateReplica() : null;
-                var trainer = new PolicyTrainer(policy, reference, trainerSettings, task, (gold, response) => verifier.Verify(gold, response).Verdict?.Correct == true, encoding);
+                var trainer = new PolicyTrainer(policy, trainerSettings, task, (gold, response) => verifier.Verify(gold, response).Verdict?.Correct == true, encoding);
                 hooks?.PrepareLearner?.Invoke(trainer);
                 return new CheckpointingTrainer(trainer, Path.Combine(runDir, FinalCheckpoint));
             },
@@ -121,6 +120,7 @@ public static class TrainingJob
 
         public long Version => inner.Version;
         public IReadOnlyDictionary<string, double> WarmStartStep(int step) => inner.WarmStartStep(step);
+        public void RlStartsHere() => inner.RlStartsHere();
         public IReadOnlyDictionary<string, double> Train(IReadOnlyList<Core.Rollouts.RolloutGroup> batch) => inner.Train(batch);
         public IReadOnlyDictionary<string, double> Evaluate() => inner.Evaluate();
         public PolicySnapshot Snapshot() => inner.Snapshot();

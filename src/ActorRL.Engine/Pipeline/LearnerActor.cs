@@ -117,6 +117,7 @@ public sealed class LearnerActor : ReceiveActor, IWithTimers
 
     private void StartRl()
     {
+        Trainer.RlStartsHere();
         if (_plan.EvaluateAround) _accuracyBefore = Evaluate();
         var start = new PromptPosition((_plan.StartCursor ?? PromptCursor.Start).ToString(), Array.Empty<string>(), 0);
         // The first checkpoint marks the warm start done, so a crash during RL never repeats it.

@@ -103,6 +103,8 @@ public sealed class SyntheticTrainer(SyntheticWorkload workload) : IPolicyTraine
 
     public IReadOnlyDictionary<string, double> WarmStartStep(int step) => new Dictionary<string, double> { ["loss"] = 0 };
 
+    public void RlStartsHere() { }
+
     public IReadOnlyDictionary<string, double> Train(IReadOnlyList<RolloutGroup> batch)
     {
         SyntheticClock.SleepUntil(Stopwatch.StartNew(), workload.TrainTime);

@@ -20,6 +20,7 @@ internal static class PipelineHarness
         private readonly SyntheticTrainer _inner = new(workload);
         public long Version => _inner.Version;
         public IReadOnlyDictionary<string, double> WarmStartStep(int step) => _inner.WarmStartStep(step);
+        public void RlStartsHere() => _inner.RlStartsHere();
         public IReadOnlyList<Engine.Persistence.CommittedFile> SaveCheckpoint(string directory, int rlStep) => _inner.SaveCheckpoint(directory, rlStep);
         public void LoadCheckpoint(string directory, int rlStep) => _inner.LoadCheckpoint(directory, rlStep);
         public IReadOnlyDictionary<string, double> Train(IReadOnlyList<RolloutGroup> batch)
