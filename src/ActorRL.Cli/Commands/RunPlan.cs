@@ -32,7 +32,7 @@ public static class RunPlan
             $"""
             Held-out accuracy (greedy): {Percent(s.AccuracyBefore)} after the warm start → {Percent(s.AccuracyAfter)} after RL{gain}
             {s.Steps} RL steps ({s.WarmStartSteps} warm-start steps) in {s.WallSeconds:F0} s (RL {s.RlWallSeconds:F0} s); {s.GroupsConsumed} groups used, {s.DroppedStale} dropped stale, {s.DroppedUniform} dropped (equal rewards), max staleness {s.MaxStaleness}
-            Run directory: {runDirectory} (summary.json, metrics.jsonl, config.conf, logs, checkpoints/final)
+            Run directory: {runDirectory} (summary.json, metrics.jsonl, config.conf, logs; the policy is the ledger's newest checkpoint under checkpoints/: actorrl eval, actorrl export)
             """);
     }
 }

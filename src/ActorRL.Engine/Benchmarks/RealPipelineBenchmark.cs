@@ -52,7 +52,8 @@ public static class RealPipelineBenchmark
             var clock = Stopwatch.StartNew();
             await TrainingJob.RunAsync(warm, akkaHocon, cancellation: cancellation);
             warmStartSeconds = clock.Elapsed.TotalSeconds;
-            var checkpoint = Path.Combine(warm.Run.Directory, TrainingJob.FinalCheckpoint);
+            // The warm start's policy is the checkpoint its ledger committed when RL would have started.
+            var checkpoint = (await Persistence.RunPolicy.FindAsync(warm.Persistence, warm.Run.Directory)).Directory;
             startFromWarmStart = trainer => Checkpoint.Load(checkpoint, trainer.Policy, trainer.Optimizer);
             output.WriteLine(Invariant(
                 $"Warm start: {settings.WarmStart.Steps} steps in {warmStartSeconds:F1} s, once; every variant starts RL from its weights and AdamW state"));

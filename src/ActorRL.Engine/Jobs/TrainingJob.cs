@@ -5,7 +5,6 @@ using ActorRL.Engine.Persistence;
 using ActorRL.Engine.Pipeline;
 using ActorRL.Engine.Training;
 using ActorRL.Model;
-using ActorRL.Model.Checkpoints;
 using ActorRL.Model.Settings;
 using ActorRL.Tasks;
 using ActorRL.Tasks.Isolation;
@@ -16,13 +15,13 @@ namespace ActorRL.Engine.Jobs;
 
 /// <summary>
 /// The main job on one node: build the task, the policy replicas and the reward function from settings, run the
-/// actor pipeline (warm start, then RL), save the final policy and write summary.json.
+/// actor pipeline (warm start, then RL) and write summary.json. The run's policy is the ledger's newest committed
+/// checkpoint (the learner commits one after the last step); nothing else writes weights.
 /// </summary>
 public static class TrainingJob
 {
     public const string SummaryFile = "summary.json";
     public const string MetricsFile = "metrics.jsonl";
-    public const string FinalCheckpoint = "checkpoints/final";
 
     /// <param name="akkaHocon">The effective <c>akka</c> section (rendered by PipelineConfig).</param>
     /// <param name="observe">Live view / tests: called with the running system and the run's root actor.</param>
@@ -64,7 +63,7 @@ public static class TrainingJob
                 var policy = PolicyFactory.Create(settings.Model, tokenizer, seed, learnerDevice);
                 var trainer = new PolicyTrainer(policy, trainerSettings, task, (gold, response) => verifier.Verify(gold, response).Verdict?.Correct == true, encoding);
                 hooks?.PrepareLearner?.Invoke(trainer);
-                return new CheckpointingTrainer(trainer, Path.Combine(runDir, FinalCheckpoint));
+                return trainer;
             },
             rewards,
             Path.Combine(runDir, MetricsFile),
@@ -111,31 +110,4 @@ public static class TrainingJob
         Serilog.Events.LogEventLevel.Warning => "WARNING",
         _ => "ERROR",
     };
-
-    /// <summary>Saves the policy and optimizer when the learner is disposed at the end of a run.</summary>
-    private sealed class CheckpointingTrainer(PolicyTrainer inner, string directory) : IPolicyTrainer
-    {
-        public IReadOnlyList<CommittedFile> SaveCheckpoint(string checkpoint, int rlStep) => inner.SaveCheckpoint(checkpoint, rlStep);
-        public void LoadCheckpoint(string checkpoint, int rlStep) => inner.LoadCheckpoint(checkpoint, rlStep);
-
-        public long Version => inner.Version;
-        public IReadOnlyDictionary<string, double> WarmStartStep(int step) => inner.WarmStartStep(step);
-        public void RlStartsHere() => inner.RlStartsHere();
-        public IReadOnlyDictionary<string, double> Train(IReadOnlyList<Core.Rollouts.RolloutGroup> batch) => inner.Train(batch);
-        public IReadOnlyDictionary<string, double> Evaluate() => inner.Evaluate();
-        public PolicySnapshot Snapshot() => inner.Snapshot();
-
-        public void Dispose()
-        {
-            try
-            {
-                Checkpoint.Save(directory, inner.Policy, inner.Optimizer);
-            }
-            catch (Exception e)
-            {
-                Log.Error(e, "Could not save the final checkpoint to {Directory}", directory);
-            }
-            inner.Dispose();
-        }
-    }
 }

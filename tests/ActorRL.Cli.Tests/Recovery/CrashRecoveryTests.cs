@@ -76,8 +76,13 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.True(resumedCode == 0, resumedOutput);
 
         // Same prompts, same sampling seeds (derived from the prompts), same optimizer state: the same bits.
-        string Hash(ChildRun r) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(Path.Combine(r.RunDirectory, "checkpoints", "final", "weights.safetensors"))));
-        Assert.Equal(Hash(straight), Hash(interrupted));
+        async Task<string> PolicyHash(ChildRun r)
+        {
+            var policy = await RunPolicy.FindAsync(r.Settings.Persistence, r.RunDirectory);
+            Assert.Equal(4, policy.Checkpoint.Step);
+            return Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(Path.Combine(policy.Directory, "weights.safetensors"))));
+        }
+        Assert.Equal(await PolicyHash(straight), await PolicyHash(interrupted));
         Assert.Equal(RlSteps(straight.Metrics), RlSteps(interrupted.Metrics));
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ActorRL.Core.Configuration;
 using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Jobs;
+using ActorRL.Engine.Persistence;
 
 namespace ActorRL.Engine.Tests.Jobs;
 
@@ -49,7 +50,10 @@ public sealed class TrainingJobTests : IDisposable
         var summaryJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(settings.Run.Directory, TrainingJob.SummaryFile))).RootElement;
         Assert.Equal(4, summaryJson.GetProperty("steps").GetInt32());
         Assert.InRange(summaryJson.GetProperty("accuracy_after").GetDouble(), 0, 1);
-        Assert.True(File.Exists(Path.Combine(settings.Run.Directory, TrainingJob.FinalCheckpoint, "weights.safetensors")));
+        // The run's policy is the ledger's newest committed checkpoint: the one after the last step.
+        var policy = await RunPolicy.FindAsync(settings.Persistence, settings.Run.Directory);
+        Assert.Equal((4, 4L), (policy.Checkpoint.Step, policy.Checkpoint.Version));
+        Assert.False(Directory.Exists(Path.Combine(settings.Run.Directory, "checkpoints", "final")));
     }
 
     [Fact]
