@@ -59,7 +59,7 @@ public static class TrainCommand
                                  "Start over with --fresh, or raise actorrl.pipeline.rl-steps to train further from its last checkpoint.");
                 return ExitCodes.Ok;
             }
-            output.WriteLine(RunPlan.DescribeSummary(summary, settings.Run.Directory));
+            output.WriteLine(RunPlan.DescribeSummary(summary, settings.Run.Directory, settings.Pipeline.Stages));
             return ExitCodes.Ok;
         });
         return command;

@@ -44,8 +44,8 @@ public static class TrainingJob
             : OverlongSettings.Disabled;
         var rewards = new TaskRewardFunction(verifier, new RewardScorer(settings.Verifier, overlong));
         var trainerSettings = new TrainerSettings(settings.Algorithm, settings.Learner, settings.WarmStart, settings.Pipeline, settings.Generation);
-        var warmStartSteps = settings.Pipeline.Stages.Contains("sft") && task.HasDemonstrations ? settings.WarmStart.Steps : 0;
-        if (settings.Pipeline.Stages.Contains("sft") && !task.HasDemonstrations)
+        var warmStartSteps = settings.Pipeline.Stages.WarmStart && task.HasDemonstrations ? settings.WarmStart.Steps : 0;
+        if (settings.Pipeline.Stages.WarmStart && !task.HasDemonstrations)
             Log.Warning("Task {Task} has no demonstrations; the sft stage is skipped", task.Name);
 
         var parts = new PipelineParts(
@@ -67,14 +67,14 @@ public static class TrainingJob
             },
             rewards,
             Path.Combine(runDir, MetricsFile),
-            EvaluateAround: settings.Pipeline.EvalSize > 0 && settings.Pipeline.Stages.Contains("rl"),
+            EvaluateAround: settings.Pipeline.EvalSize > 0,
             Ledger: LedgerPlan.From(settings.Persistence, runDir, fresh),
             Cluster: settings.Cluster,
             Probe: hooks?.Probe);
         if (hooks?.AdjustParts is { } adjust) parts = adjust(parts);
 
         Log.Information("Run {RunDir}: task {Task}, stages {Stages}, loss {Loss}, η = {MaxStaleness}, {Generators} generator(s), learner on {Device}",
-            runDir, task.Name, string.Join("+", settings.Pipeline.Stages), settings.Algorithm.Loss, settings.Pipeline.MaxStaleness,
+            runDir, task.Name, settings.Pipeline.Stages, settings.Algorithm.Loss, settings.Pipeline.MaxStaleness,
             settings.Pipeline.Generators, learnerDevice.type);
         var akka = ActorSystemConfig.Build(akkaHocon, AkkaLogLevel(settings.Logging.Level))
             .WithFallback(LedgerConfig.Build(settings.Persistence, runDir));

@@ -8,6 +8,7 @@ using ActorRL.Tasks;
 namespace ActorRL.Engine.Pipeline;
 
 /// <summary>Learner plan: which stages, how many steps, how often to evaluate, and (optionally) its ledger.</summary>
+/// <param name="RlSteps">Learner steps of the RL stage (0: a warm-start-only run).</param>
 /// <param name="Ledger">Null: nothing is persisted (benchmarks, orchestration tests); the run starts at <paramref name="StartCursor"/>.</param>
 public sealed record LearnerPlan(int WarmStartSteps, int RlSteps, int GroupsPerStep, int EvalEvery, bool EvaluateAround,
     PromptCursor? StartCursor = null, LedgerPlan? Ledger = null);
@@ -197,7 +198,8 @@ public sealed class LearnerActor : ReceiveActor, IWithTimers
 
     private void Finish()
     {
-        if (_plan.EvaluateAround) _accuracyAfter = Evaluate();
+        // A run without RL steps (stages = [sft]) was evaluated once, after its warm start.
+        if (_plan.EvaluateAround && _plan.RlSteps > 0) _accuracyAfter = Evaluate();
         Recovery.Completed(_rlStep, Trainer.Version, _accuracyAfter);
     }
 

@@ -41,13 +41,17 @@ public sealed class CheckpointTruthTests : IDisposable
     }
 
     [Theory]
-    [InlineData("warm-start-and-rl")]
-    [InlineData("rl-from-a-pretrained-model")]
-    public async Task A_finished_run_trained_again_writes_no_weights_and_eval_reports_the_same_policy(string kind)
+    [InlineData("warm-start-and-rl", 2)]
+    [InlineData("rl-from-a-pretrained-model", 2)]
+    [InlineData("warm-start-only", 0)]
+    public async Task A_finished_run_trained_again_writes_no_weights_and_eval_reports_the_same_policy(string kind, int steps)
     {
-        var extra = kind == "rl-from-a-pretrained-model"
-            ? $"pipeline.stages = [rl]\nmodel {{ architecture = qwen3, path = \"{PretrainedModel()}\", max-seq-len = 128 }}"
-            : "";
+        var extra = kind switch
+        {
+            "rl-from-a-pretrained-model" => $"pipeline.stages = [rl]\nmodel {{ architecture = qwen3, path = \"{PretrainedModel()}\", max-seq-len = 128 }}",
+            "warm-start-only" => "pipeline.stages = [sft]",
+            _ => "",
+        };
         var pipeline = Pipeline(kind, extra);
         var runDirectory = Path.Combine(_root, kind);
         var train = await CliRunner.Run("train", pipeline);
@@ -55,11 +59,11 @@ public sealed class CheckpointTruthTests : IDisposable
         var written = Written(runDirectory);
         var policy = await RunPolicy.FindAsync(Engine.Configuration.ActorRLSettings.FromConfig(
             Core.Configuration.PipelineConfig.Load([pipeline], [])).Persistence, runDirectory);
-        Assert.Equal((2, 2L), (policy.Checkpoint.Step, policy.Checkpoint.Version));
+        Assert.Equal((steps, (long)steps), (policy.Checkpoint.Step, policy.Checkpoint.Version));
         Assert.False(Directory.Exists(Path.Combine(runDirectory, LedgerPlan.CheckpointsFolder, "final")), "no second copy of the policy outside the ledger");
         var eval = await CliRunner.Run("eval", runDirectory, "-k", "1", "--prompts", "4");
         Assert.True(eval.Code == 0, eval.Err);
-        Assert.Contains("policy version 2 (step 2)", eval.Out);
+        Assert.Contains($"policy version {steps} (step {steps})", eval.Out);
 
         var again = await CliRunner.Run("train", pipeline);
 

@@ -12,7 +12,7 @@ namespace ActorRL.Engine.Tests.Pipeline;
 internal static class PipelineHarness
 {
     public static PipelineSettings Settings(int maxStaleness = 1, int groupsPerStep = 4, int steps = 8, int generators = 2, int groupSize = 2) =>
-        new(new[] { "rl" }, maxStaleness, groupsPerStep, groupSize, steps, 1, 1, generators, 1, 2, TimeSpan.FromSeconds(30), 0, 0);
+        new(new PipelineStages(WarmStart: false, Rl: true), maxStaleness, groupsPerStep, groupSize, steps, 1, 1, generators, 1, 2, TimeSpan.FromSeconds(30), 0, 0);
 
     /// <summary>A learner that sleeps like <see cref="SyntheticTrainer"/> and remembers every batch with its version.</summary>
     public sealed class RecordingTrainer(SyntheticWorkload workload, ConcurrentQueue<(long Version, RolloutGroup Group)> consumed) : IPolicyTrainer
