@@ -47,7 +47,8 @@ public static class RealPipelineBenchmark
             var warm = settings with
             {
                 Run = settings.Run with { Directory = Path.Combine(directory, WarmStartDirectory) },
-                Pipeline = pipeline with { Stages = new PipelineStages(WarmStart: true, Rl: false), RlSteps = 0 },
+                // No evaluation here: every variant evaluates the same weights before its RL, and the warm start's time stays its own.
+                Pipeline = pipeline with { Stages = new PipelineStages(WarmStart: true, Rl: false), RlSteps = 0, EvalSize = 0 },
             };
             var clock = Stopwatch.StartNew();
             await TrainingJob.RunAsync(warm, akkaHocon, cancellation: cancellation);
