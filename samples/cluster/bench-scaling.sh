@@ -13,7 +13,7 @@ OUT=runs/cluster-scaling
 rm -rf "$OUT"
 for n in "${COUNTS[@]}"; do
   LOGS="$OUT/n$n" GENERATORS="$n" PORT=$((4100 + n)) samples/cluster/run-local.sh \
-    --set actorrl.run.dir="$OUT/n$n/run" --set actorrl.pipeline.stages=[rl] --set actorrl.pipeline.rl-steps=12 \
+    --set actorrl.run.dir="$OUT/n$n/run" --set actorrl.warm-start.steps=0 --set actorrl.pipeline.rl-steps=12 \
     --set actorrl.pipeline.eval-size=0 --set actorrl.pipeline.max-staleness=8 --set actorrl.pipeline.groups-per-step=8 \
     --set actorrl.pipeline.prompts-per-generation=4 >/dev/null
 done

@@ -66,6 +66,12 @@ public static class CliApp
             await error.WriteLineAsync($"actorrl: {e.Message}");
             return ExitCodes.BadUsage;
         }
+        catch (Engine.Persistence.PolicyUnavailableException e)
+        {
+            // The ledger names no usable checkpoint for what was asked (none yet, no such step, corrupt files).
+            await error.WriteLineAsync($"actorrl: {e.Message}");
+            return ExitCodes.BadUsage;
+        }
         catch (Exception e) when (Cause<Model.HuggingFace.HuggingFaceFolderException>(e) is { } folder)
         {
             // A model folder that cannot be used as asked is bad input, like a bad configuration value.

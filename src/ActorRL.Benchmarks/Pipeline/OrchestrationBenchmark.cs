@@ -35,7 +35,7 @@ public static class OrchestrationBenchmark
         var results = new List<Result>();
         foreach (var c in cases)
         {
-            var settings = new PipelineSettings(new[] { "rl" }, c.MaxStaleness, groupsPerStep, workload.GroupSize, steps, 1, 1,
+            var settings = new PipelineSettings(new PipelineStages(WarmStart: false, Rl: true), c.MaxStaleness, groupsPerStep, workload.GroupSize, steps, 1, 1,
                 c.Generators, 1, 2, TimeSpan.FromMinutes(5), 0, 0);
             var task = new SyntheticTask();
             var parts = new PipelineParts(settings, false, 0, task, PromptCursor.Start,
@@ -70,6 +70,9 @@ public static class OrchestrationBenchmark
     {
         public long Version => inner.Version;
         public IReadOnlyDictionary<string, double> WarmStartStep(int step) => inner.WarmStartStep(step);
+        public void RlStartsHere() => inner.RlStartsHere();
+        public IReadOnlyList<Engine.Persistence.CommittedFile> SaveCheckpoint(string directory, int rlStep) => inner.SaveCheckpoint(directory, rlStep);
+        public void LoadCheckpoint(string directory, int rlStep) => inner.LoadCheckpoint(directory, rlStep);
         public IReadOnlyDictionary<string, double> Train(IReadOnlyList<ActorRL.Core.Rollouts.RolloutGroup> batch)
         {
             var values = inner.Train(batch);

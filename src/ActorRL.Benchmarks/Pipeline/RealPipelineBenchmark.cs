@@ -36,7 +36,7 @@ public static class RealPipelineBenchmark
         if (staleness.Count == 0) throw new ArgumentException("needs at least one max-staleness value", nameof(staleness));
         if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "at least one round");
         var pipeline = settings.Pipeline;
-        var warmStarts = pipeline.Stages.Contains("sft") && settings.WarmStart.Steps > 0;
+        var warmStarts = pipeline.Stages.WarmStart && settings.WarmStart.Steps > 0;
         var cores = Environment.ProcessorCount;
         var loadAtStart = LoadAverage();
         output.WriteLine(Invariant(
@@ -49,12 +49,14 @@ public static class RealPipelineBenchmark
             var warm = settings with
             {
                 Run = settings.Run with { Directory = Path.Combine(directory, WarmStartDirectory) },
-                Pipeline = pipeline with { Stages = new[] { "sft" }, RlSteps = 0 },
+                // No evaluation here: every variant evaluates the same weights before its RL, and the warm start's time stays its own.
+                Pipeline = pipeline with { Stages = new PipelineStages(WarmStart: true, Rl: false), RlSteps = 0, EvalSize = 0 },
             };
             var clock = Stopwatch.StartNew();
             await TrainingJob.RunAsync(warm, akkaHocon, cancellation: cancellation);
             warmStartSeconds = clock.Elapsed.TotalSeconds;
-            var checkpoint = Path.Combine(warm.Run.Directory, TrainingJob.FinalCheckpoint);
+            // The warm start's policy is the checkpoint its ledger committed when RL would have started.
+            var checkpoint = (await Engine.Persistence.RunPolicy.FindAsync(warm.Persistence, warm.Run.Directory)).Directory;
             startFromWarmStart = trainer => Checkpoint.Load(checkpoint, trainer.Policy, trainer.Optimizer);
             output.WriteLine(Invariant(
                 $"Warm start: {settings.WarmStart.Steps} steps in {warmStartSeconds:F1} s, once; every variant starts RL from its weights and AdamW state"));
@@ -73,7 +75,7 @@ public static class RealPipelineBenchmark
                 {
                     Run = settings.Run with { Directory = Path.Combine(directory, name) },
                     // Evaluations between steps would pause the learner while generators run on; only before/after RL here.
-                    Pipeline = pipeline with { Stages = new[] { "rl" }, MaxStaleness = eta, EvalEvery = 0 },
+                    Pipeline = pipeline with { Stages = new PipelineStages(WarmStart: false, Rl: true), MaxStaleness = eta, EvalEvery = 0 },
                 };
                 var timed = new TimedParts();
                 var summary = await TrainingJob.RunAsync(run, akkaHocon, cancellation: cancellation,

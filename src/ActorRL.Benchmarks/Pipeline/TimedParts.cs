@@ -47,22 +47,21 @@ public sealed class TimedParts
         }
     }
 
-    private sealed class TimedTrainer(IPolicyTrainer inner, TimedParts owner) : IPolicyTrainer, ITrainerCheckpoints
+    private sealed class TimedTrainer(IPolicyTrainer inner, TimedParts owner) : IPolicyTrainer
     {
         private const string Actor = "learner";
 
         // Checkpoints are the learner's work too; they count as weight export (I/O on the learner's thread).
         public IReadOnlyList<CommittedFile> SaveCheckpoint(string directory, int rlStep) =>
-            owner.Timeline.Time(ComputeKind.WeightExport, Actor, () => Checkpoints.SaveCheckpoint(directory, rlStep));
+            owner.Timeline.Time(ComputeKind.WeightExport, Actor, () => inner.SaveCheckpoint(directory, rlStep));
 
-        public void LoadCheckpoint(string directory, int rlStep) => Checkpoints.LoadCheckpoint(directory, rlStep);
-
-        private ITrainerCheckpoints Checkpoints => inner as ITrainerCheckpoints
-            ?? throw new InvalidOperationException($"{inner.GetType().Name} cannot save checkpoints");
+        public void LoadCheckpoint(string directory, int rlStep) => inner.LoadCheckpoint(directory, rlStep);
 
         public long Version => inner.Version;
 
         public IReadOnlyDictionary<string, double> WarmStartStep(int step) => inner.WarmStartStep(step);
+
+        public void RlStartsHere() => inner.RlStartsHere();
 
         public IReadOnlyDictionary<string, double> Train(IReadOnlyList<RolloutGroup> batch)
         {

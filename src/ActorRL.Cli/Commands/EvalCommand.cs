@@ -1,56 +1,54 @@
 using System.CommandLine;
 using System.Globalization;
-using ActorRL.Core.Configuration;
-using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Jobs;
+using ActorRL.Engine.Persistence;
 
 namespace ActorRL.Cli.Commands;
 
-/// <summary><c>actorrl eval RUN_DIR|CHECKPOINT</c>: greedy accuracy, avg@k and pass@k on the held-out split.</summary>
+/// <summary>
+/// <c>actorrl eval RUN_DIR|CHECKPOINT</c>: greedy accuracy, avg@k and pass@k on the held-out split, of the policy the
+/// run's ledger names (its newest committed checkpoint, that of <c>--step</c>, or the committed checkpoint pointed to).
+/// </summary>
 public static class EvalCommand
 {
     public static Command Build(TextWriter output)
     {
-        var target = new Argument<string>("RUN_DIR|CHECKPOINT") { Description = "A run directory (uses its config.conf and checkpoints/final, or the newest checkpoints/step-* of an unfinished run) or a checkpoint directory inside one" };
+        var target = new Argument<string>("RUN_DIR|CHECKPOINT") { Description = "A run directory (its ledger's newest committed checkpoint is the policy) or a committed checkpoint directory inside one" };
+        var step = new Option<int?>("--step") { Description = "Evaluate the checkpoint committed at this learner step (default: the ledger's newest)" };
         var k = new Option<int>("--k", "-k") { Description = "Responses sampled per prompt for avg@k and pass@k", DefaultValueFactory = _ => 8 };
         var prompts = new Option<int?>("--prompts") { Description = "Held-out prompts to use (default: actorrl.pipeline.eval-size)" };
         var set = new Option<string[]>("--set", "-s") { Description = "Override a key of the run's configuration (e.g. generation.temperature)", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("eval", "Evaluate a trained policy on the held-out split: greedy accuracy, avg@k and pass@k at the run's sampling temperature");
+        var command = new Command("eval", "Evaluate a run's policy (the ledger's newest committed checkpoint, verified) on the held-out split: greedy accuracy, avg@k and pass@k at the run's sampling temperature");
         command.Add(target);
+        command.Add(step);
         command.Add(k);
         command.Add(prompts);
         command.Add(set);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellation) =>
         {
-            var path = parse.GetValue(target)!;
-            var (runDir, checkpoint) = Resolve(path);
-            var config = PipelineConfig.Load(new[] { Path.Combine(runDir, "config.conf") }, parse.GetValue(set) ?? Array.Empty<string>());
-            var settings = ActorRLSettings.FromConfig(config);
             var kValue = parse.GetValue(k);
             if (kValue < 1) throw new UsageException($"--k must be ≥ 1, got {kValue}");
-            var report = EvaluationJob.Run(settings, checkpoint, kValue, parse.GetValue(prompts));
+            var path = parse.GetValue(target)!;
+            var runDir = RunDirectoryOf(path);
+            if (runDir != path && parse.GetValue(step) is not null) throw new UsageException("--step goes with a run directory, not with a checkpoint directory");
+            var settings = RunDirectory.LoadSettings(runDir, parse.GetValue(set));
+            var policy = runDir == path
+                ? await RunPolicy.FindAsync(settings.Persistence, runDir, parse.GetValue(step))
+                : await RunPolicy.AtAsync(settings.Persistence, runDir, path);
+            var report = EvaluationJob.Run(settings, policy.Directory, kValue, parse.GetValue(prompts));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{report.Prompts} held-out prompts, policy version {report.Version}: greedy accuracy {report.GreedyAccuracy:P1}, avg@{report.K} {report.AverageAtK:P1}, pass@{report.K} {report.PassAtK:P1} (temperature {report.Temperature})"));
+                $"{report.Prompts} held-out prompts, policy version {report.Version} (step {policy.Checkpoint.Step}): greedy accuracy {report.GreedyAccuracy:P1}, avg@{report.K} {report.AverageAtK:P1}, pass@{report.K} {report.PassAtK:P1} (temperature {report.Temperature})"));
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static (string RunDir, string Checkpoint) Resolve(string path)
+    /// <summary>The run directory itself, or for a checkpoint directory the nearest ancestor that is a run directory.</summary>
+    private static string RunDirectoryOf(string path)
     {
-        if (File.Exists(Path.Combine(path, "config.conf")))
-        {
-            var final = Path.Combine(path, TrainingJob.FinalCheckpoint);
-            if (Directory.Exists(final)) return (path, final);
-            // A run still going (or interrupted): its newest step checkpoint.
-            var steps = Path.Combine(path, Engine.Persistence.LedgerPlan.CheckpointsFolder);
-            var newest = Directory.Exists(steps) ? Directory.GetDirectories(steps, "step-*").Order(StringComparer.Ordinal).LastOrDefault() : null;
-            if (newest is null) throw new UsageException($"{path} has no checkpoint yet ({TrainingJob.FinalCheckpoint} or checkpoints/step-*)");
-            return (path, newest);
-        }
-        // A checkpoint directory: its run directory is the nearest ancestor with config.conf.
+        if (File.Exists(Path.Combine(path, RunDirectory.ConfigFile))) return path;
         for (var dir = Directory.GetParent(Path.GetFullPath(path)); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "config.conf"))) return (dir.FullName, path);
-        throw new UsageException($"{path} is neither a run directory (with config.conf) nor a checkpoint inside one");
+            if (File.Exists(Path.Combine(dir.FullName, RunDirectory.ConfigFile))) return dir.FullName;
+        throw new UsageException($"{path} is neither a run directory (with {RunDirectory.ConfigFile}) nor a checkpoint inside one");
     }
 }

@@ -35,11 +35,12 @@ public static class RunDirectory
     /// The settings a run was trained with (its config.conf), at the directory the user points to, wherever the run
     /// was started from (config.conf may hold a relative run.dir): its run id and SQLite ledger are read there.
     /// </summary>
-    public static ActorRLSettings LoadSettings(string directory)
+    /// <param name="overrides"><c>--set key=value</c> over the run's configuration (e.g. eval's sampling temperature).</param>
+    public static ActorRLSettings LoadSettings(string directory, IReadOnlyList<string>? overrides = null)
     {
         var configFile = Path.Combine(directory, ConfigFile);
         if (!File.Exists(configFile)) throw new UsageException($"{directory} is not a run directory (no {ConfigFile})");
-        var settings = ActorRLSettings.FromConfig(PipelineConfig.Load(new[] { configFile }, Array.Empty<string>()));
+        var settings = ActorRLSettings.FromConfig(PipelineConfig.Load(new[] { configFile }, overrides ?? Array.Empty<string>()));
         return settings with { Run = settings.Run with { Directory = directory } };
     }
 

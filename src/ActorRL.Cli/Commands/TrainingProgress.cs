@@ -18,7 +18,7 @@ public static class TrainingProgress
         async (system, root, stop) =>
         {
             var pipeline = settings.Pipeline;
-            var warmStart = pipeline.Stages.Contains("sft") ? settings.WarmStart.Steps : 0;
+            var warmStart = pipeline.Stages.WarmStart ? settings.WarmStart.Steps : 0;
             var plan = new LearnerPlan(warmStart, pipeline.RlSteps, pipeline.GroupsPerStep, pipeline.EvalEvery, pipeline.EvalSize > 0);
             var metrics = system.ActorSelection("/user/run/metrics");
             var timeout = TimeSpan.FromSeconds(5);

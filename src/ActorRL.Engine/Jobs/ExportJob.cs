@@ -12,34 +12,24 @@ public sealed record ExportReport(int Step, long Version, string Directory, Deco
 
 /// <summary>
 /// A run's policy as a Hugging Face folder that transformers, vLLM and <c>actorrl model score</c> open: the ledger's
-/// newest committed checkpoint (or the one of a given step), verified against its recorded sizes and SHA-256 before
-/// it is read, written with the source model's config.json fields, Hugging Face tensor names and its tokenizer files.
-/// The ledger is the one truth about which weights a run produced; files that no commit names are never exported.
+/// newest committed checkpoint (or the one of a given step), verified before it is read (<see cref="RunPolicy"/>),
+/// written with the source model's config.json fields, Hugging Face tensor names and its tokenizer files.
 /// </summary>
 public static class ExportJob
 {
-    /// <exception cref="ExportRefusedException">No such committed checkpoint, or it is corrupt, or the run is not of a Hugging Face architecture.</exception>
+    /// <exception cref="ExportRefusedException">The run is not of a Hugging Face architecture.</exception>
+    /// <exception cref="PolicyUnavailableException">No such committed checkpoint, or it does not match its commit.</exception>
     public static async Task<ExportReport> RunAsync(ActorRLSettings settings, int? step, string outDirectory, ScalarType? dtype = null)
     {
         var model = settings.Model;
         if (model.Family is not { } family)
             throw new ExportRefusedException(
                 $"the run trains architecture = {model.Architecture}, which has no Hugging Face counterpart; export writes qwen2, qwen3 and llama runs");
-        var history = await LedgerHistory.ReadAsync(settings.Persistence, settings.Run.Directory);
-        var state = history.Aggregate(LedgerState.Empty, (s, e) => s.Apply(e, int.MaxValue));
-        if (state.Checkpoints.Length == 0)
-            throw new ExportRefusedException($"the ledger of {settings.Run.Directory} has no committed checkpoint yet");
-        var checkpoint = step is { } wanted
-            ? state.Checkpoints.LastOrDefault(c => c.Step == wanted)
-              ?? throw new ExportRefusedException($"the ledger has no committed checkpoint of step {wanted} (committed: {string.Join(", ", state.Checkpoints.Select(c => c.Step))})")
-            : state.Checkpoints[^1];
-        if (CheckpointVerifier.Problem(settings.Run.Directory, checkpoint) is { } problem)
-            throw new ExportRefusedException($"the checkpoint of step {checkpoint.Step} does not match its ledger entry and is not exported: {problem}");
-
+        var (checkpoint, directory) = await RunPolicy.FindAsync(settings.Persistence, settings.Run.Directory, step);
         var config = HuggingFaceLoader.ReadConfig(ModelFolder.Open(model.ModelPath!), family);
         var decoder = new DecoderForCausalLM(config, Math.Min(model.MaxSequenceLength, config.MaxPositionEmbeddings), CPU, model.DType);
         using var policy = HuggingFaceLoader.WithTokenizer(decoder, HuggingFaceLoader.LoadTokenizer(model.ModelPath!), model.ModelPath!);
-        Checkpoint.Load(Path.Combine(settings.Run.Directory, checkpoint.Directory), policy);
+        Checkpoint.Load(directory, policy);
         HuggingFaceWriter.Save(decoder, outDirectory, new HuggingFaceSaveOptions(DType: dtype ?? model.DType, CompanionSource: model.ModelPath));
         return new ExportReport(checkpoint.Step, policy.Version, Path.GetFullPath(outDirectory), config);
     }

@@ -1,86 +1,114 @@
 using System.Text.Json;
+using ActorRL.Core.Configuration;
 using Akka.Actor;
 using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Persistence;
 using ActorRL.Engine.Pipeline;
 using ActorRL.Engine.Training;
 using ActorRL.Model;
-using ActorRL.Model.Checkpoints;
 using ActorRL.Model.Settings;
 using ActorRL.Tasks;
 using ActorRL.Tasks.Isolation;
 using ActorRL.Tasks.Rewards;
+using static TorchSharp.torch;
 using Serilog;
 
 namespace ActorRL.Engine.Jobs;
 
 /// <summary>
 /// The main job on one node: build the task, the policy replicas and the reward function from settings, run the
-/// actor pipeline (warm start, then RL), save the final policy and write summary.json.
+/// actor pipeline (warm start, then RL) and write summary.json. The run's policy is the ledger's newest committed
+/// checkpoint (the learner commits one after the last step); nothing else writes weights.
 /// </summary>
 public static class TrainingJob
 {
     public const string SummaryFile = "summary.json";
     public const string MetricsFile = "metrics.jsonl";
-    public const string FinalCheckpoint = "checkpoints/final";
 
+    /// <summary>
+    /// Every check start-up can make, writing nothing: the model folder, the task and its tokenizer, the learner's
+    /// device, the ledger's configuration and (in a cluster) that a weight chunk fits a remoting frame.
+    /// </summary>
     /// <param name="akkaHocon">The effective <c>akka</c> section (rendered by PipelineConfig).</param>
+    /// <exception cref="SettingsException">A setting that cannot work here, naming its key.</exception>
+    public static PreparedTraining Prepare(ActorRLSettings settings, string akkaHocon)
+    {
+        PolicyFactory.CheckPretrained(settings.Model);
+        var task = ActorRL.Tasks.TaskFactory.Create(settings.Task, settings.Verifier, settings.Run.Seed);
+        var tokenizer = PolicyFactory.CreateTokenizer(settings.Model, task.Alphabet);
+        var encoding = PromptEncoding.For(settings.Model, tokenizer);
+        Device device;
+        try
+        {
+            device = DeviceSelection.Resolve(settings.Learner.Device);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsException("actorrl.learner.device", null, null, e.Message);
+        }
+        var warmStartSteps = settings.Pipeline.Stages.WarmStart && task.HasDemonstrations ? settings.WarmStart.Steps : 0;
+        var akka = ActorSystemConfig.Build(akkaHocon, AkkaLogLevel(settings.Logging.Level), settings.Dispatchers)
+            .WithFallback(LedgerConfig.Build(settings.Persistence, settings.Run.Directory));
+        if (settings.Cluster.Enabled) settings.Cluster.CheckFitsFrame(akka);
+        return new PreparedTraining(settings, task, tokenizer, encoding, device, warmStartSteps, akka);
+    }
+
+    /// <summary><see cref="Prepare"/>, then <see cref="RunAsync(PreparedTraining, Func{ActorSystem, IActorRef, CancellationToken, Task}?, CancellationToken, bool, TrainingJobHooks?)"/>.</summary>
+    public static Task<RunSummary> RunAsync(ActorRLSettings settings, string akkaHocon,
+        Func<ActorSystem, IActorRef, CancellationToken, Task>? observe = null, CancellationToken cancellation = default, bool fresh = false,
+        TrainingJobHooks? hooks = null) =>
+        RunAsync(Prepare(settings, akkaHocon), observe, cancellation, fresh, hooks);
+
     /// <param name="observe">Live view / tests: called with the running system and the run's root actor.</param>
     /// <param name="fresh">Start over: delete the ledger's events first (a SQLite ledger goes with the run directory anyway).</param>
-    /// <param name="hooks">Benchmarks: start from given weights, instrument the parts (see <see cref="TrainingJobHooks"/>).</param>
-    public static async Task<RunSummary> RunAsync(ActorRLSettings settings, string akkaHocon,
+    /// <param name="hooks">Benchmarks and fault injection: start from given weights, instrument the parts, watch the learner (see <see cref="TrainingJobHooks"/>).</param>
+    public static async Task<RunSummary> RunAsync(PreparedTraining job,
         Func<ActorSystem, IActorRef, CancellationToken, Task>? observe = null, CancellationToken cancellation = default, bool fresh = false,
         TrainingJobHooks? hooks = null)
     {
+        var settings = job.Settings;
         var runDir = settings.Run.Directory;
         Directory.CreateDirectory(runDir);
         var seed = settings.Run.Seed;
-        var task = ActorRL.Tasks.TaskFactory.Create(settings.Task, settings.Verifier, seed);
-        var tokenizer = PolicyFactory.CreateTokenizer(settings.Model, task.Alphabet);
-        var encoding = PromptEncoding.For(settings.Model, tokenizer);
-        var learnerDevice = DeviceSelection.Resolve(settings.Learner.Device);
+        var task = job.Task;
+        if (settings.Pipeline.Stages.WarmStart && !task.HasDemonstrations)
+            Log.Warning("Task {Task} has no demonstrations; the sft stage is skipped", task.Name);
         using var verifier = new IsolatedVerifier(task.Verifier, settings.Verifier.Timeout);
         var overlong = settings.Algorithm.OverlongPenalty.Enabled
             ? new OverlongSettings(true, settings.Generation.MaxNewTokens, settings.Algorithm.OverlongPenalty.CacheLengthFor(settings.Generation.MaxNewTokens))
             : OverlongSettings.Disabled;
         var rewards = new TaskRewardFunction(verifier, new RewardScorer(settings.Verifier, overlong));
         var trainerSettings = new TrainerSettings(settings.Algorithm, settings.Learner, settings.WarmStart, settings.Pipeline, settings.Generation);
-        var warmStartSteps = settings.Pipeline.Stages.Contains("sft") && task.HasDemonstrations ? settings.WarmStart.Steps : 0;
-        if (settings.Pipeline.Stages.Contains("sft") && !task.HasDemonstrations)
-            Log.Warning("Task {Task} has no demonstrations; the sft stage is skipped", task.Name);
 
         var parts = new PipelineParts(
             settings.Pipeline,
             settings.Algorithm.DynamicSampling,
-            warmStartSteps,
+            job.WarmStartSteps,
             task,
             PromptCursor.Start,
             index => new PolicyRolloutBackend(
                 // Each generator builds its own replica on its own thread; weights come from the hub before any work.
-                PolicyFactory.Create(settings.Model, tokenizer, seed, TorchSharp.torch.CPU), encoding,
+                PolicyFactory.Create(settings.Model, job.Tokenizer, seed, TorchSharp.torch.CPU), job.Encoding,
                 settings.Pipeline.GroupSize, settings.Generation, seed + 7919L * (index + 1)),
             () =>
             {
-                var policy = PolicyFactory.Create(settings.Model, tokenizer, seed, learnerDevice);
-                var reference = settings.Algorithm.Kl.Enabled && settings.Algorithm.Kl.Reference == ActorRL.Core.Algorithms.KlReference.Initial ? policy.CreateReplica() : null;
-                var trainer = new PolicyTrainer(policy, reference, trainerSettings, task, (gold, response) => verifier.Verify(gold, response).Verdict?.Correct == true, encoding);
+                var policy = PolicyFactory.Create(settings.Model, job.Tokenizer, seed, job.LearnerDevice);
+                var trainer = new PolicyTrainer(policy, trainerSettings, task, (gold, response) => verifier.Verify(gold, response).Verdict?.Correct == true, job.Encoding);
                 hooks?.PrepareLearner?.Invoke(trainer);
-                return new CheckpointingTrainer(trainer, Path.Combine(runDir, FinalCheckpoint));
+                return trainer;
             },
             rewards,
             Path.Combine(runDir, MetricsFile),
-            EvaluateAround: settings.Pipeline.EvalSize > 0 && settings.Pipeline.Stages.Contains("rl"),
+            EvaluateAround: settings.Pipeline.EvalSize > 0,
             Ledger: LedgerPlan.From(settings.Persistence, runDir, fresh),
-            Cluster: settings.Cluster);
+            Cluster: settings.Cluster,
+            Probe: hooks?.Probe);
         if (hooks?.AdjustParts is { } adjust) parts = adjust(parts);
 
         Log.Information("Run {RunDir}: task {Task}, stages {Stages}, loss {Loss}, η = {MaxStaleness}, {Generators} generator(s), learner on {Device}",
-            runDir, task.Name, string.Join("+", settings.Pipeline.Stages), settings.Algorithm.Loss, settings.Pipeline.MaxStaleness,
-            settings.Pipeline.Generators, learnerDevice.type);
-        var akka = ActorSystemConfig.Build(akkaHocon, AkkaLogLevel(settings.Logging.Level), settings.Dispatchers)
-            .WithFallback(LedgerConfig.Build(settings.Persistence, runDir));
-        if (settings.Cluster.Enabled) settings.Cluster.CheckFitsFrame(akka);
-        var summary = await PipelineRun.ExecuteAsync(parts, akka, "actorrl", observe, cancellation);
+            runDir, task.Name, settings.Pipeline.Stages, settings.Algorithm.Loss, settings.Pipeline.MaxStaleness,
+            settings.Pipeline.Generators, job.LearnerDevice.type);
+        var summary = await PipelineRun.ExecuteAsync(parts, job.Akka, "actorrl", observe, cancellation);
         if (!summary.AlreadyComplete) await File.WriteAllTextAsync(Path.Combine(runDir, SummaryFile), SummaryJson(summary), cancellation);
         return summary;
     }
@@ -115,30 +143,4 @@ public static class TrainingJob
         Serilog.Events.LogEventLevel.Warning => "WARNING",
         _ => "ERROR",
     };
-
-    /// <summary>Saves the policy and optimizer when the learner is disposed at the end of a run.</summary>
-    private sealed class CheckpointingTrainer(PolicyTrainer inner, string directory) : IPolicyTrainer, ITrainerCheckpoints
-    {
-        public IReadOnlyList<CommittedFile> SaveCheckpoint(string checkpoint, int rlStep) => inner.SaveCheckpoint(checkpoint, rlStep);
-        public void LoadCheckpoint(string checkpoint, int rlStep) => inner.LoadCheckpoint(checkpoint, rlStep);
-
-        public long Version => inner.Version;
-        public IReadOnlyDictionary<string, double> WarmStartStep(int step) => inner.WarmStartStep(step);
-        public IReadOnlyDictionary<string, double> Train(IReadOnlyList<Core.Rollouts.RolloutGroup> batch) => inner.Train(batch);
-        public IReadOnlyDictionary<string, double> Evaluate() => inner.Evaluate();
-        public PolicySnapshot Snapshot() => inner.Snapshot();
-
-        public void Dispose()
-        {
-            try
-            {
-                Checkpoint.Save(directory, inner.Policy, inner.Optimizer);
-            }
-            catch (Exception e)
-            {
-                Log.Error(e, "Could not save the final checkpoint to {Directory}", directory);
-            }
-            inner.Dispose();
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
+using Npgsql;
 
 namespace ActorRL.Engine.Persistence;
 
@@ -10,10 +11,14 @@ namespace ActorRL.Engine.Persistence;
 /// </summary>
 public static class LedgerHistory
 {
+    /// <exception cref="InvalidOperationException">The journal cannot be read (e.g. its PostgreSQL server cannot be reached).</exception>
     public static async Task<IReadOnlyList<ILedgerEvent>> ReadAsync(PersistenceSettings settings, string runDirectory, TimeSpan? timeout = null)
     {
+        // The journal plugin retries an unreachable server until the timeout, logging each attempt: ask once, first.
+        if (settings.Provider == PersistenceProvider.Postgres) await CheckReachableAsync(settings.ConnectionString!);
+        // Failures reach the caller as exceptions; the reader's actor system logs nothing of its own.
         var config = LedgerConfig.Build(settings, runDirectory)
-            .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = OFF"));
+            .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = OFF\nakka.stdout-loglevel = OFF"));
         using var system = ActorSystem.Create("actorrl-ledger-reader", config);
         var done = new TaskCompletionSource<IReadOnlyList<ILedgerEvent>>(TaskCreationOptions.RunContinuationsAsynchronously);
         system.ActorOf(Props.Create(() => new Reader(settings.PersistenceIdFor(runDirectory), done)));
@@ -24,6 +29,19 @@ public static class LedgerHistory
         finally
         {
             await system.Terminate();
+        }
+    }
+
+    private static async Task CheckReachableAsync(string connectionString)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+        }
+        catch (NpgsqlException e)
+        {
+            throw new InvalidOperationException($"the PostgreSQL server cannot be reached: {e.Message}", e);
         }
     }
 

@@ -7,10 +7,10 @@ namespace ActorRL.Engine.Persistence;
 public sealed record RecordEvent(ILedgerEvent Event);
 
 /// <summary>Ledger → learner: the event with this sequence number is durable.</summary>
-public sealed record EventRecorded(long Seq);
+public sealed record EventRecorded(long Seq) : IRecoveryMessage;
 
 /// <summary>Ledger → learner, after every (re)start: the state replayed from the journal.</summary>
-public sealed record LedgerRecovered(LedgerState State);
+public sealed record LedgerRecovered(LedgerState State) : IRecoveryMessage;
 
 /// <summary>Learner → ledger (<c>--fresh</c> on a shared database): delete this persistence id's events and snapshots.</summary>
 public sealed record PurgeLedger
@@ -19,7 +19,7 @@ public sealed record PurgeLedger
 }
 
 /// <summary>Ledger → learner: purged; the state is empty and the learner's sequence numbers start again at 1.</summary>
-public sealed record LedgerPurged
+public sealed record LedgerPurged : IRecoveryMessage
 {
     public static readonly LedgerPurged Instance = new();
 }

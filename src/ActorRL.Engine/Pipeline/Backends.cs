@@ -42,13 +42,23 @@ public interface IRewardFunction
     (RolloutGroup Scored, IReadOnlyDictionary<string, int> Failures) Score(RolloutGroup group);
 }
 
-/// <summary>The learner's compute: warm start, policy updates, evaluation, weight export.</summary>
-public interface IPolicyTrainer : IDisposable
+/// <summary>
+/// The learner's compute: warm start, policy updates, evaluation, weight export, and its state as a checkpoint
+/// (what <see cref="Persistence.RunRecovery"/> writes and resumes from).
+/// </summary>
+public interface IPolicyTrainer : Persistence.ITrainerCheckpoints, IDisposable
 {
     long Version { get; }
 
     /// <summary>One supervised warm-start step; returns its metrics (loss…).</summary>
     IReadOnlyDictionary<string, double> WarmStartStep(int step);
+
+    /// <summary>
+    /// RL starts from the weights as they are now (after the warm start, or whatever weights were loaded): a trainer
+    /// with a KL penalty to the initial policy takes its reference here. Not called on resume, where the checkpoint
+    /// restores the reference along with the weights.
+    /// </summary>
+    void RlStartsHere();
 
     /// <summary>One RL step on a batch (ppo-epochs × mini-batches updates); version + 1. Returns metrics.</summary>
     IReadOnlyDictionary<string, double> Train(IReadOnlyList<RolloutGroup> batch);

@@ -5,7 +5,8 @@ namespace ActorRL.Engine.Pipeline;
 /// <summary>
 /// Everything a run is made of, resolved at the edge: settings, the task and where its prompt stream starts,
 /// and factories for the compute each actor owns (called on that actor's own thread). With <c>Cluster</c> enabled
-/// this node is a cluster's learner node (it also serves weights and work to generator nodes).
+/// this node is a cluster's learner node (it also serves weights and work to generator nodes). <c>Probe</c> is
+/// told where the learner is in its record of the run (fault injection); null = no one.
 /// </summary>
 public sealed record PipelineParts(
     PipelineSettings Pipeline,
@@ -19,4 +20,5 @@ public sealed record PipelineParts(
     string? MetricsPath,
     bool EvaluateAround = true,
     Persistence.LedgerPlan? Ledger = null,
-    Cluster.ClusterSettings? Cluster = null);
+    Cluster.ClusterSettings? Cluster = null,
+    ILearnerProbe? Probe = null);

@@ -4,11 +4,11 @@ using ActorRL.Engine.Pipeline.Lifecycle;
 namespace ActorRL.Engine.Pipeline;
 
 /// <summary><c>actorrl.pipeline</c>: the shape of a run — stages, sizes, staleness bound, actor counts.</summary>
-/// <param name="Stages">Ordered stages: <c>sft</c> (warm start on demonstrations) and/or <c>rl</c>.</param>
+/// <param name="Stages">Whether the run warm-starts (<c>sft</c>) and trains with RL (<c>rl</c>).</param>
 /// <param name="MaxStaleness">η: a group is used only if learner version − oldest token version ≤ η. 0 = synchronous RL.</param>
 /// <param name="GroupsPerStep">B: groups (prompts) per learner step.</param>
 /// <param name="GroupSize">G: responses sampled per prompt.</param>
-/// <param name="RlSteps">Learner steps of the RL stage.</param>
+/// <param name="RlSteps">Learner steps of the RL stage; 0 when the stages have no <c>rl</c>.</param>
 /// <param name="PpoEpochs">Passes over each batch.</param>
 /// <param name="MiniBatches">Optimizer updates per pass (the batch is split into this many parts).</param>
 /// <param name="Generators">Generator actors on this node (0 only on a cluster's learner node).</param>
@@ -19,7 +19,7 @@ namespace ActorRL.Engine.Pipeline;
 /// <param name="Leases">How long generators and verifiers may hold a prompt, and failures before quarantine; null:
 /// <see cref="DefaultLeases"/>.</param>
 public sealed record PipelineSettings(
-    IReadOnlyList<string> Stages,
+    PipelineStages Stages,
     int MaxStaleness,
     int GroupsPerStep,
     int GroupSize,
@@ -40,27 +40,20 @@ public sealed record PipelineSettings(
     /// <summary>reference.conf's values, for settings built in code.</summary>
     public static readonly PromptLeases DefaultLeases = new(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5), 3);
 
-    public static readonly string[] KnownStages = { "sft", "rl" };
-
     /// <summary>Groups that may be in generation or waiting in the buffer at once: (η + 1)·B (see RolloutAdmission).</summary>
     public int AdmissionCapacity => (MaxStaleness + 1) * GroupsPerStep;
 
     public static PipelineSettings FromConfig(SettingsReader r)
     {
-        var stages = r.GetStringList("stages");
-        foreach (var stage in stages)
-            if (Array.IndexOf(KnownStages, stage) < 0)
-                throw r.Fail("stages", $"unknown stage \"{stage}\"; allowed: {string.Join(", ", KnownStages)}");
-        if (stages.Count == 0) throw r.Fail("stages", "needs at least one stage (sft, rl)");
-        if (stages.Distinct().Count() != stages.Count) throw r.Fail("stages", "lists a stage twice");
-        if (stages.Count == 2 && stages[0] != "sft") throw r.Fail("stages", "the warm start (sft) must come before rl");
-
+        var stages = PipelineStages.FromConfig(r, "stages");
+        var rlSteps = r.GetInt("rl-steps", 0, 10_000_000);
         var settings = new PipelineSettings(
             stages,
             r.GetInt("max-staleness", 0, 1000),
             r.GetInt("groups-per-step", 1, 100_000),
             r.GetInt("group-size", 1, 4096),
-            r.GetInt("rl-steps", 0, 10_000_000),
+            // A run without the rl stage trains no RL step, whatever rl-steps says.
+            stages.Rl ? rlSteps : 0,
             r.GetInt("ppo-epochs", 1, 100),
             r.GetInt("mini-batches", 1, 10_000),
             r.GetInt("generators", 0, 1024),

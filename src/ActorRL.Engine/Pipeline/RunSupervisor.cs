@@ -119,9 +119,10 @@ public sealed class RunSupervisor : ReceiveActor
         var plan = new LearnerPlan(_parts.WarmStartSteps, pipeline.RlSteps, pipeline.GroupsPerStep, pipeline.EvalEvery, _parts.EvaluateAround,
             _parts.StartCursor, _parts.Ledger);
         var trainer = _parts.Trainer;
+        var probe = _parts.Probe;
         var coordinator = _coordinator;
         _learner = Context.ActorOf(
-            Props.Create(() => new LearnerActor(plan, coordinator, weights, metrics, trainer)).WithDispatcher(ModelDispatcher),
+            Props.Create(() => new LearnerActor(plan, coordinator, weights, metrics, trainer, probe)).WithDispatcher(ModelDispatcher),
             "learner");
         for (var i = 0; i < pipeline.Generators; i++)
         {

@@ -97,11 +97,13 @@ public sealed class SyntheticRolloutBackend(SyntheticWorkload workload, int seed
 }
 
 /// <summary>Trains by sleeping; the version advances by one per step, as a real learner's does.</summary>
-public sealed class SyntheticTrainer(SyntheticWorkload workload) : IPolicyTrainer, Persistence.ITrainerCheckpoints
+public sealed class SyntheticTrainer(SyntheticWorkload workload) : IPolicyTrainer
 {
     public long Version { get; private set; }
 
     public IReadOnlyDictionary<string, double> WarmStartStep(int step) => new Dictionary<string, double> { ["loss"] = 0 };
+
+    public void RlStartsHere() { }
 
     public IReadOnlyDictionary<string, double> Train(IReadOnlyList<RolloutGroup> batch)
     {

@@ -25,10 +25,13 @@ public sealed record TrainerSettings(
 /// score → policy loss → backward → clip → AdamW — and greedy evaluation on the held-out split.
 /// Every step runs inside a dispose scope; only the policy's parameters and the optimizer state persist.
 /// </summary>
-public sealed class PolicyTrainer : IPolicyTrainer, ITrainerCheckpoints
+public sealed class PolicyTrainer : IPolicyTrainer
 {
+    /// <summary>The KL reference's weights inside a checkpoint directory (present when the run has a KL penalty).</summary>
+    public const string ReferenceFolder = "reference";
+
     private readonly IPolicy _policy;
-    private readonly IPolicy? _reference;
+    private IPolicy? _reference;
     private readonly TrainerSettings _settings;
     private readonly AlgorithmSettings _algorithm;
     private readonly IVerifiableTask _task;
@@ -40,14 +43,12 @@ public sealed class PolicyTrainer : IPolicyTrainer, ITrainerCheckpoints
     private readonly LearningRateSchedule _rlSchedule;
     private long _rlUpdates;
 
-    /// <param name="reference">Frozen initial policy for the KL penalty (null when kl.reference = none).</param>
     /// <param name="isCorrect">(gold, response) → correct; the evaluation's judge (the task's verifier, isolated).</param>
-    public PolicyTrainer(IPolicy policy, IPolicy? reference, TrainerSettings settings, IVerifiableTask task, Func<string, string, bool> isCorrect,
+    public PolicyTrainer(IPolicy policy, TrainerSettings settings, IVerifiableTask task, Func<string, string, bool> isCorrect,
         PromptEncoding? encoding = null)
     {
         _encoding = encoding ?? new PromptEncoding(policy.Tokenizer);
         _policy = policy;
-        _reference = reference;
         _settings = settings;
         _task = task;
         _isCorrect = isCorrect;
@@ -71,6 +72,17 @@ public sealed class PolicyTrainer : IPolicyTrainer, ITrainerCheckpoints
     public IPolicy Policy => _policy;
 
     public AdamW Optimizer => _optimizer;
+
+    /// <summary>The frozen policy of the KL penalty (kl.reference = initial): the weights RL started from; null before that or without KL.</summary>
+    public IPolicy? Reference => _reference;
+
+    /// <summary>With a KL penalty, the reference is a frozen copy of the weights now: the policy RL starts from.</summary>
+    public void RlStartsHere()
+    {
+        if (!_algorithm.Kl.Enabled) return;
+        _reference?.Dispose();
+        _reference = _policy.CreateReplica();
+    }
 
     public IReadOnlyDictionary<string, double> WarmStartStep(int step)
     {
@@ -141,9 +153,12 @@ public sealed class PolicyTrainer : IPolicyTrainer, ITrainerCheckpoints
         var options = new ScoreOptions(ScoringTemperature, ComputeEntropy: false);
         var sequences = Sequences(part);
         var proximal = _algorithm.OffPolicy.Decoupled ? _policy.Score(sequences, options).LogProbs.detach() : null;
-        var reference = _reference is not null && _algorithm.Kl.Enabled ? _reference.Score(sequences, options).LogProbs.detach() : null;
+        var reference = _algorithm.Kl.Enabled ? Frozen(_reference).Score(sequences, options).LogProbs.detach() : null;
         return (proximal, reference);
     }
+
+    private static IPolicy Frozen(IPolicy? reference) => reference
+        ?? throw new InvalidOperationException("the KL reference is taken when RL starts (RlStartsHere) or restored from a checkpoint; neither happened");
 
     /// <summary>One optimizer update on a set of responses; returns the loss, its metrics and the gradient norm.</summary>
     private (double Loss, PolicyLossMetrics Metrics, double GradNorm) UpdateOn(
@@ -229,17 +244,31 @@ public sealed class PolicyTrainer : IPolicyTrainer, ITrainerCheckpoints
 
     public PolicySnapshot Snapshot() => SnapshotConversion.Export(_policy, Version);
 
-    /// <summary>Weights (with the version), AdamW moments and step. The LR schedule's position follows from the step.</summary>
-    public IReadOnlyList<CommittedFile> SaveCheckpoint(string directory, int rlStep) =>
-        Checkpoint.Save(directory, _policy, _optimizer,
-                metadata: new Dictionary<string, string> { ["actorrl.rl-step"] = rlStep.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-            .Select(f => new CommittedFile(Path.GetFileName(f.Path), f.Bytes, f.Sha256))
-            .ToList();
+    /// <summary>
+    /// Weights (with the version), AdamW moments and step, and with a KL penalty the reference's weights in
+    /// <see cref="ReferenceFolder"/>: a resumed run penalises against the policy RL started from, as an uninterrupted one
+    /// does. The LR schedule's position follows from the step.
+    /// </summary>
+    public IReadOnlyList<CommittedFile> SaveCheckpoint(string directory, int rlStep)
+    {
+        var metadata = new Dictionary<string, string> { ["actorrl.rl-step"] = rlStep.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var files = Checkpoint.Save(directory, _policy, _optimizer, metadata: metadata).ToList();
+        if (_algorithm.Kl.Enabled) files.AddRange(Checkpoint.Save(Path.Combine(directory, ReferenceFolder), Frozen(_reference)));
+        return files.Select(f => new CommittedFile(Path.GetRelativePath(directory, f.Path).Replace('\\', '/'), f.Bytes, f.Sha256)).ToList();
+    }
 
     public void LoadCheckpoint(string directory, int rlStep)
     {
         Checkpoint.Load(directory, _policy, _optimizer);
         _rlUpdates = (long)rlStep * _settings.Pipeline.PpoEpochs * _settings.Pipeline.MiniBatches;
+        if (!_algorithm.Kl.Enabled) return;
+        var reference = Path.Combine(directory, ReferenceFolder);
+        if (!File.Exists(Path.Combine(reference, Checkpoint.WeightsFile)))
+            throw new CheckpointUnavailableException(
+                $"{directory} holds no KL reference ({ReferenceFolder}/{Checkpoint.WeightsFile}), so the run cannot go on penalising against the policy it " +
+                "started RL from (a checkpoint written before references were saved?); start over with --fresh, or set actorrl.algorithm.kl.coef = 0");
+        _reference ??= _policy.CreateReplica();
+        Checkpoint.Load(reference, _reference);
     }
 
     public void Dispose()

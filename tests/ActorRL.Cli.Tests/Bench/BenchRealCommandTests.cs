@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using ActorRL.Core.Configuration;
+using ActorRL.Engine.Configuration;
+using ActorRL.Engine.Persistence;
 
 namespace ActorRL.Cli.Tests.Bench;
 
@@ -71,10 +74,14 @@ public sealed class BenchRealCommandTests : IDisposable
             "--set", "actorrl.learner.lr=0", "--set", "actorrl.learner.weight-decay=0");
 
         Assert.True(code == 0, error);
-        var warm = TensorBytes(Path.Combine(runs, "warm-start", "checkpoints", "final", "weights.safetensors"));
+        var warm = TensorBytes(await PolicyWeights(Path.Combine(runs, "warm-start")));
         foreach (var eta in new[] { 0, 1 })
-            Assert.Equal(warm, TensorBytes(Path.Combine(runs, $"eta-{eta}", "checkpoints", "final", "weights.safetensors")));
+            Assert.Equal(warm, TensorBytes(await PolicyWeights(Path.Combine(runs, $"eta-{eta}"))));
     }
+
+    /// <summary>The weights file of a run's policy: its ledger's newest committed checkpoint (the default SQLite ledger).</summary>
+    private static async Task<string> PolicyWeights(string runDir) =>
+        Path.Combine((await RunPolicy.FindAsync(ActorRLSettings.FromConfig(PipelineConfig.FromText("")).Persistence, runDir)).Directory, "weights.safetensors");
 
     /// <summary>A safetensors file's tensor data (after its 8-byte length and JSON header, which holds the version).</summary>
     private static byte[] TensorBytes(string path)

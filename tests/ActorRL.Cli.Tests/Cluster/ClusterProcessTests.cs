@@ -28,8 +28,8 @@ public sealed class ClusterProcessTests : IDisposable
             actorrl {
               run.dir = "{{Path.Combine(_dir, "run")}}"
               task.arithmetic { digits-min = 1, digits-max = 2, operations = ["+"] }
+              warm-start.steps = 0
               pipeline {
-                stages = [rl]
                 max-staleness = 4
                 groups-per-step = {{GroupsPerStep}}
                 group-size = 8

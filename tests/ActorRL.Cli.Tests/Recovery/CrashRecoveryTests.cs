@@ -76,9 +76,38 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.True(resumedCode == 0, resumedOutput);
 
         // Same prompts, same sampling seeds (derived from the prompts), same optimizer state: the same bits.
-        string Hash(ChildRun r) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(Path.Combine(r.RunDirectory, "checkpoints", "final", "weights.safetensors"))));
-        Assert.Equal(Hash(straight), Hash(interrupted));
+        async Task<string> PolicyHash(ChildRun r)
+        {
+            var policy = await RunPolicy.FindAsync(r.Settings.Persistence, r.RunDirectory);
+            Assert.Equal(4, policy.Checkpoint.Step);
+            return Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(Path.Combine(policy.Directory, "weights.safetensors"))));
+        }
+        Assert.Equal(await PolicyHash(straight), await PolicyHash(interrupted));
         Assert.Equal(RlSteps(straight.Metrics), RlSteps(interrupted.Metrics));
+    }
+
+    [Fact]
+    public async Task A_run_resumed_with_a_KL_penalty_still_penalises_against_the_policy_RL_started_from()
+    {
+        // A learning rate that moves the weights, so the policy at step 2 is far from the one RL started from.
+        var run = new ChildRun(_root, "kl", maxStaleness: 0, rlSteps: 4, checkpointEvery: 2,
+            "algorithm.kl { coef = 0.05, reference = initial }\nlearner { lr = 1e-2, warmup-steps = 0 }");
+        var (killedCode, killedOutput) = await run.RunAsync("after-checkpoint:2");
+        Assert.True(killedCode == ChildRun.Killed, killedOutput);
+        var (resumedCode, resumedOutput) = await run.RunAsync();
+        Assert.True(resumedCode == 0, resumedOutput);
+        Assert.Contains("Resuming the run", resumedOutput);
+
+        // The reference is the policy after the warm start (step 0's weights) in every checkpoint, the resumed run's too.
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        Dictionary<string, TorchSharp.torch.Tensor> Tensors(string relative) =>
+            Model.SafeTensors.SafeTensorsReader.ReadAll(Path.Combine(run.RunDirectory, "checkpoints", relative)).Tensors;
+        bool Same(Dictionary<string, TorchSharp.torch.Tensor> a, Dictionary<string, TorchSharp.torch.Tensor> b) =>
+            a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && kv.Value.shape.SequenceEqual(other.shape) && kv.Value.data<float>().SequenceEqual(other.data<float>()));
+        var rlStart = Tensors("step-000000/weights.safetensors");
+        foreach (var step in new[] { "step-000000", "step-000002", "step-000004" })
+            Assert.True(Same(rlStart, Tensors($"{step}/reference/weights.safetensors")), $"{step}'s KL reference is not the policy RL started from");
+        Assert.False(Same(rlStart, Tensors("step-000002/weights.safetensors")), "RL moved the policy");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ActorRL.Core.Configuration;
 using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Jobs;
+using ActorRL.Engine.Persistence;
 
 namespace ActorRL.Engine.Tests.Jobs;
 
@@ -49,7 +50,38 @@ public sealed class TrainingJobTests : IDisposable
         var summaryJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(settings.Run.Directory, TrainingJob.SummaryFile))).RootElement;
         Assert.Equal(4, summaryJson.GetProperty("steps").GetInt32());
         Assert.InRange(summaryJson.GetProperty("accuracy_after").GetDouble(), 0, 1);
-        Assert.True(File.Exists(Path.Combine(settings.Run.Directory, TrainingJob.FinalCheckpoint, "weights.safetensors")));
+        // The run's policy is the ledger's newest committed checkpoint: the one after the last step.
+        var policy = await RunPolicy.FindAsync(settings.Persistence, settings.Run.Directory);
+        Assert.Equal((4, 4L), (policy.Checkpoint.Step, policy.Checkpoint.Version));
+        Assert.False(Directory.Exists(Path.Combine(settings.Run.Directory, "checkpoints", "final")));
+    }
+
+    [Fact]
+    public async Task A_warm_start_only_run_trains_no_RL_step_and_commits_the_warm_started_policy()
+    {
+        var settings = Settings("sft-only", maxStaleness: 1, extra: "pipeline.stages = [sft]");
+        Assert.Equal(0, settings.Pipeline.RlSteps);
+
+        var summary = await TrainingJob.RunAsync(settings, "akka.loglevel = WARNING");
+
+        Assert.Equal((0, 4, 0L, 0L), (summary.Steps, summary.WarmStartSteps, summary.FinalVersion, summary.GroupsConsumed));
+        Assert.NotNull(summary.AccuracyBefore); // after the warm start
+        Assert.Null(summary.AccuracyAfter);
+        Assert.Empty(Metrics(settings, "rl"));
+        Assert.Equal(4, Metrics(settings, "sft").Count);
+        Assert.Single(Metrics(settings, "eval"));
+        var summaryJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(settings.Run.Directory, TrainingJob.SummaryFile))).RootElement;
+        Assert.Equal(0, summaryJson.GetProperty("steps").GetInt32());
+        Assert.Equal(4, summaryJson.GetProperty("warm_start_steps").GetInt32());
+        var policy = await RunPolicy.FindAsync(settings.Persistence, settings.Run.Directory);
+        Assert.Equal((0, 4), (policy.Checkpoint.Step, policy.Checkpoint.WarmStartSteps));
+
+        // Adding the rl stage later trains on from the warm-started checkpoint, without repeating the warm start.
+        var withRl = Settings("sft-only", maxStaleness: 1);
+        var extended = await TrainingJob.RunAsync(withRl, "akka.loglevel = WARNING");
+        Assert.Equal((4, 4), (extended.Steps, extended.WarmStartSteps));
+        Assert.Equal(4, Metrics(withRl, "sft").Count);
+        Assert.Equal(new[] { 1, 2, 3, 4 }, Metrics(withRl, "rl").Select(e => e.GetProperty("step").GetInt32()));
     }
 
     [Fact]

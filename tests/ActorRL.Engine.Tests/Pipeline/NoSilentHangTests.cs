@@ -88,6 +88,9 @@ public class NoSilentHangTests
         private int _steps;
         public long Version => inner.Version;
         public IReadOnlyDictionary<string, double> WarmStartStep(int step) => inner.WarmStartStep(step);
+        public void RlStartsHere() => inner.RlStartsHere();
+        public IReadOnlyList<ActorRL.Engine.Persistence.CommittedFile> SaveCheckpoint(string directory, int rlStep) => inner.SaveCheckpoint(directory, rlStep);
+        public void LoadCheckpoint(string directory, int rlStep) => inner.LoadCheckpoint(directory, rlStep);
         public IReadOnlyDictionary<string, double> Train(IReadOnlyList<RolloutGroup> batch)
         {
             if (++_steps == 3) release.Wait(TimeSpan.FromMinutes(2));

@@ -12,7 +12,7 @@ namespace ActorRL.Engine.Tests.Pipeline;
 internal static class PipelineHarness
 {
     public static PipelineSettings Settings(int maxStaleness = 1, int groupsPerStep = 4, int steps = 8, int generators = 2, int groupSize = 2) =>
-        new(new[] { "rl" }, maxStaleness, groupsPerStep, groupSize, steps, 1, 1, generators, 1, 2, TimeSpan.FromSeconds(30), 0, 0);
+        new(new PipelineStages(WarmStart: false, Rl: true), maxStaleness, groupsPerStep, groupSize, steps, 1, 1, generators, 1, 2, TimeSpan.FromSeconds(30), 0, 0);
 
     /// <summary>A learner that sleeps like <see cref="SyntheticTrainer"/> and remembers every batch with its version.</summary>
     public sealed class RecordingTrainer(SyntheticWorkload workload, ConcurrentQueue<(long Version, RolloutGroup Group)> consumed) : IPolicyTrainer
@@ -20,6 +20,9 @@ internal static class PipelineHarness
         private readonly SyntheticTrainer _inner = new(workload);
         public long Version => _inner.Version;
         public IReadOnlyDictionary<string, double> WarmStartStep(int step) => _inner.WarmStartStep(step);
+        public void RlStartsHere() => _inner.RlStartsHere();
+        public IReadOnlyList<Engine.Persistence.CommittedFile> SaveCheckpoint(string directory, int rlStep) => _inner.SaveCheckpoint(directory, rlStep);
+        public void LoadCheckpoint(string directory, int rlStep) => _inner.LoadCheckpoint(directory, rlStep);
         public IReadOnlyDictionary<string, double> Train(IReadOnlyList<RolloutGroup> batch)
         {
             foreach (var g in batch) consumed.Enqueue((_inner.Version, g));

@@ -7,6 +7,8 @@ using ActorRL.Model;
 using ActorRL.Model.Policies;
 using ActorRL.Model.Settings;
 using ActorRL.Engine.Synthetic;
+using ActorRL.Engine.Configuration;
+using ActorRL.Tasks;
 using static TorchSharp.torch;
 
 namespace ActorRL.Engine.Tests.Training;
@@ -44,6 +46,7 @@ public class PolicyTrainerTests
     {
         var (trainer, policy) = Build(loss, extra);
         using var _ = trainer;
+        trainer.RlStartsHere();
         var prompt = new PromptEncoding(policy.Tokenizer).Prompt("12+34:");
         var sampled = policy.Sample(new SamplingRequest(new[] { prompt }, SamplesPerPrompt: 4, MaxNewTokens: 8, Seed: 5));
         var rewards = new[] { 1.0, 0.0, 1.0, 0.0 };
@@ -60,6 +63,69 @@ public class PolicyTrainerTests
             if (rewards[i] > 0) Assert.True(after[i] > before[i], $"{loss}: rewarded response {i}: {before[i]} → {after[i]}");
             else Assert.True(after[i] < before[i], $"{loss}: punished response {i}: {before[i]} → {after[i]}");
         }
+    }
+}
+
+public sealed class KlReferenceTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("actorrl-kl-reference-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static (PolicyTrainer Trainer, IPolicy Policy, IVerifiableTask Task) Build()
+    {
+        var settings = ActorRLSettings.FromConfig(PipelineConfig.FromText("""
+            actorrl {
+              model { d-model = 32, n-layers = 1, n-heads = 2, max-seq-len = 64 }
+              task.arithmetic { digits-max = 2, demo-style = direct }
+              warm-start { steps = 3, batch-size = 8, lr = 1e-2 }
+              algorithm.kl { coef = 0.05, reference = initial }
+              learner { lr = 1e-2, warmup-steps = 0 }
+              pipeline { groups-per-step = 1, group-size = 4, rl-steps = 2, eval-size = 0 }
+              generation.max-new-tokens = 6
+            }
+            """));
+        var task = ActorRL.Tasks.TaskFactory.Create(settings.Task, settings.Verifier, 3);
+        var policy = PolicyFactory.Create(settings.Model, PolicyFactory.CreateTokenizer(settings.Model, task.Alphabet), 3);
+        var trainerSettings = new TrainerSettings(settings.Algorithm, settings.Learner, settings.WarmStart, settings.Pipeline, settings.Generation);
+        return (new PolicyTrainer(policy, trainerSettings, task, (_, _) => false), policy, task);
+    }
+
+    private static float[] Weights(IPolicy policy) => SnapshotConversion.Export(policy, 0).Tensors.SelectMany(t => t.Data).ToArray();
+
+    private static RolloutGroup SampledGroup(IPolicy policy, IVerifiableTask task)
+    {
+        var prompt = new PromptEncoding(policy.Tokenizer).Prompt(task.EvalPrompts.First().Text);
+        var sampled = policy.Sample(new SamplingRequest(new[] { prompt }, SamplesPerPrompt: 4, MaxNewTokens: 6, Seed: 5));
+        return new RolloutGroup("g#1", "p", "", prompt, "", policy.Version, "test",
+            sampled.Select((r, i) => new Rollout(r.TokenIds, r.TokenTexts, r.LogProbs, r.Versions, r.Text, false, i % 2)).ToList());
+    }
+
+    [Fact]
+    public void The_initial_reference_is_the_policy_after_the_warm_start_and_a_checkpoint_keeps_it()
+    {
+        var (trainer, policy, task) = Build();
+        using var _ = trainer;
+        var initial = Weights(policy);
+        for (var step = 0; step < 3; step++) trainer.WarmStartStep(step);
+        var warmStarted = Weights(policy);
+        Assert.NotEqual(initial, warmStarted);
+
+        trainer.RlStartsHere();
+        Assert.Equal(warmStarted, Weights(trainer.Reference!));
+        trainer.Train(new[] { SampledGroup(policy, task) });
+        Assert.NotEqual(warmStarted, Weights(policy));
+        Assert.Equal(warmStarted, Weights(trainer.Reference!)); // frozen
+
+        // Resumed from a checkpoint, the reference is the policy RL started from, not the weights resumed.
+        var checkpoint = Path.Combine(_root, "step-000001");
+        var files = trainer.SaveCheckpoint(checkpoint, 1);
+        Assert.Contains(files, f => f.Name == $"{PolicyTrainer.ReferenceFolder}/weights.safetensors");
+        var (resumed, resumedPolicy, _) = Build();
+        using var __ = resumed;
+        resumed.LoadCheckpoint(checkpoint, 1);
+        Assert.Equal(Weights(policy), Weights(resumedPolicy));
+        Assert.Equal(warmStarted, Weights(resumed.Reference!));
     }
 }
 
@@ -113,7 +179,6 @@ internal static class TinyTrainer
             WarmStartSettings.FromConfig(root.Section("warm-start")),
             PipelineSettings.FromConfig(root.Section("pipeline")),
             GenerationSettings.FromConfig(root.Section("generation")));
-        var reference = settings.Algorithm.Kl.Enabled ? policy.CreateReplica() : null;
-        return (new PolicyTrainer(policy, reference, settings, new SyntheticTask(), (_, _) => false), policy);
+        return (new PolicyTrainer(policy, settings, new SyntheticTask(), (_, _) => false), policy);
     }
 }
