@@ -201,7 +201,7 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
                 continue;
             }
             _log.Warning("Prompt {PromptId} ({Position}): the {Stage} lease expired after {Seconds:0} s{Holder}; {What}",
-                expired.PromptId, expired.Position, Describe(expired.Stage), expired.Held.TotalSeconds,
+                expired.PromptId, expired.Position, StallExplanation.Describe(expired.Stage), expired.Held.TotalSeconds,
                 expired.Holder is null ? "" : $" ({expired.Holder})", expired.Quarantined ? "quarantined" : "it will be generated again");
             if (expired.Quarantined) LogQuarantined(_book.Quarantined[^1]);
         }
@@ -210,7 +210,7 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
             // The stage furthest down the pipeline says most: a batch stuck in training explains the buffered groups behind it.
             var first = stalls.MaxBy(x => x.Stage)!;
             Context.Parent.Tell(new PipelineStalled(
-                $"{stalls.Count(x => x.Stage == first.Stage)} prompt(s) sat {Describe(first.Stage)} for {first.Held.TotalSeconds:0} s (pipeline.stall-after = {_pipeline.StallAfter.TotalSeconds:0} s); " +
+                $"{stalls.Count(x => x.Stage == first.Stage)} prompt(s) sat {StallExplanation.Describe(first.Stage)} for {first.Held.TotalSeconds:0} s (pipeline.stall-after = {_pipeline.StallAfter.TotalSeconds:0} s); " +
                 StallExplanation.Of(first.Stage, _waitingLearner is not null, _waitingGenerators.Count, CensusLine())));
         }
         HandOutWork();
@@ -221,8 +221,6 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
             q.PromptId, q.Position, q.Failures, q.LastFailure);
 
     private string CensusLine() => _book is null ? "not started" : StallExplanation.Census(_book.Census(Now));
-
-    private static string Describe(PromptStage stage) => StallExplanation.Describe(stage);
 
     /// <summary>One generator incarnation: its path with node address and uid (a restarted generator is a new holder, so the
     /// old one's late Terminated never fails the new one's work).</summary>
