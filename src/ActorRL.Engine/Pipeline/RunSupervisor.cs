@@ -105,7 +105,8 @@ public sealed class RunSupervisor : ReceiveActor
         var pipeline = _parts.Pipeline;
         var weights = _weights = Context.ActorOf(Props.Create(() => new WeightsHub()), "weights");
         var metrics = Context.ActorOf(Props.Create(() => new MetricsRecorder(_parts.MetricsPath)), "metrics");
-        Context.ActorOf(Props.Create(() => new Watchdog(pipeline.StallAfter)), "watchdog");
+        var self = Self;
+        Context.ActorOf(Props.Create(() => new Watchdog(pipeline.StallAfter, self, null, null)), "watchdog");
         var rewards = _parts.Rewards;
         var verifiers = Context.ActorOf(
             Props.Create(() => new VerifierActor(rewards)).WithRouter(new SmallestMailboxPool(pipeline.Verifiers)).WithDispatcher(VerifierDispatcher),

@@ -10,8 +10,8 @@ namespace ActorRL.Engine.Pipeline;
 /// verifier pool that stopped answering) while others go on: logged once per stall, and again after the actor
 /// recovers and stalls anew. The run goes on; the stuck actor's prompts come back when their leases end.</item>
 /// <item>When nothing at all made progress for <c>stall-after</c> (counted from the first progress, so loading a
-/// model is not a stall), tells its parent <see cref="RunSilent"/>, once: the run supervisor ends the run
-/// naming the stuck stage.</item>
+/// model is not a stall), tells the run supervisor <see cref="RunSilent"/>, once: it ends the run naming the
+/// stuck stage.</item>
 /// </list>
 /// The clock and the check period are injectable so tests drive time instead of sleeping.
 /// </summary>
@@ -29,14 +29,17 @@ public sealed class Watchdog : ReceiveActor, IWithTimers
     private readonly TimeSpan _stallAfter;
     private readonly Func<DateTime> _now;
     private readonly TimeSpan? _checkEvery;
+    private readonly IActorRef _supervisor;
     private DateTime? _lastAny;
     private bool _silenceReported;
 
+    /// <param name="supervisor">Who ends the run on <see cref="RunSilent"/> (the run supervisor, this actor's parent).</param>
     /// <param name="now">The clock (default: UTC now).</param>
     /// <param name="checkEvery">How often to look (default: a quarter of <paramref name="stallAfter"/>, at least 50 ms);
     /// <see cref="Timeout.InfiniteTimeSpan"/>: only when sent <see cref="Check"/>.</param>
-    public Watchdog(TimeSpan stallAfter, Func<DateTime>? now = null, TimeSpan? checkEvery = null)
+    public Watchdog(TimeSpan stallAfter, IActorRef supervisor, Func<DateTime>? now = null, TimeSpan? checkEvery = null)
     {
+        _supervisor = supervisor;
         _stallAfter = stallAfter;
         _now = now ?? (() => DateTime.UtcNow);
         _checkEvery = checkEvery;
@@ -70,7 +73,7 @@ public sealed class Watchdog : ReceiveActor, IWithTimers
             _silenceReported = true;
             var last = _lastProgress.MaxBy(kv => kv.Value.At);
             _log.Error("Watchdog: the pipeline made no progress for {Seconds:F0} s (last: {Actor}, {What})", (now - lastAny).TotalSeconds, last.Key, last.Value.What);
-            Context.Parent.Tell(new RunSilent(now - lastAny, last.Key, last.Value.What));
+            _supervisor.Tell(new RunSilent(now - lastAny, last.Key, last.Value.What));
             return;
         }
         foreach (var (actor, last) in _lastProgress)
@@ -85,5 +88,5 @@ public sealed class Watchdog : ReceiveActor, IWithTimers
 /// <summary>Published when the watchdog reports an actor (tests and the live view listen).</summary>
 public sealed record StallDetected(string Actor, TimeSpan Silence);
 
-/// <summary>Watchdog → its parent: nothing made progress for <see cref="Silence"/>; the last that did was <see cref="LastActor"/>.</summary>
+/// <summary>Watchdog → run supervisor: nothing made progress for <see cref="Silence"/>; the last that did was <see cref="LastActor"/>.</summary>
 public sealed record RunSilent(TimeSpan Silence, string LastActor, string LastWhat);
