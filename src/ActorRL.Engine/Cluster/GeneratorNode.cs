@@ -18,7 +18,8 @@ public static class GeneratorNode
             string.Join(", ", Akka.Cluster.Cluster.Get(system).Settings.SeedNodes), settings.Cluster.NodeGenerators);
         var completion = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var registration = cancellation.Register(() => completion.TrySetCanceled(cancellation));
-        var backends = GeneratorBackends.ForSettings(settings, self.Port ?? Environment.ProcessId);
+        using var compute = Training.TorchComputeSettings.Apply(settings.Run);
+        var backends = GeneratorBackends.ForSettings(settings);
         system.ActorOf(Props.Create(() => new GeneratorNodeSupervisor(settings.Pipeline, settings.Cluster, backends, completion)), "node");
         // Downed by the split-brain resolver (cut off from the learner, or the learner died): the cluster shuts
         // this node's actor system down, which also ends the node's run.

@@ -70,6 +70,7 @@ public static class TrainingJob
         var runDir = settings.Run.Directory;
         Directory.CreateDirectory(runDir);
         var seed = settings.Run.Seed;
+        using var compute = TorchComputeSettings.Apply(settings.Run);
         var task = job.Task;
         if (settings.Pipeline.Stages.WarmStart && !task.HasDemonstrations)
             Log.Warning("Task {Task} has no demonstrations; the sft stage is skipped", task.Name);
@@ -86,10 +87,10 @@ public static class TrainingJob
             job.WarmStartSteps,
             task,
             PromptCursor.Start,
-            index => new PolicyRolloutBackend(
+            _ => new PolicyRolloutBackend(
                 // Each generator builds its own replica on its own thread; weights come from the hub before any work.
                 PolicyFactory.Create(settings.Model, job.Tokenizer, seed, TorchSharp.torch.CPU), job.Encoding,
-                settings.Pipeline.GroupSize, settings.Generation, seed + 7919L * (index + 1)),
+                settings.Pipeline.GroupSize, settings.Generation, seed),
             () =>
             {
                 var policy = PolicyFactory.Create(settings.Model, job.Tokenizer, seed, job.LearnerDevice);
@@ -102,12 +103,13 @@ public static class TrainingJob
             EvaluateAround: settings.Pipeline.EvalSize > 0,
             Ledger: LedgerPlan.From(settings.Persistence, runDir, fresh),
             Cluster: settings.Cluster,
-            Probe: hooks?.Probe);
+            Probe: hooks?.Probe,
+            Deterministic: settings.Run.Deterministic);
         if (hooks?.AdjustParts is { } adjust) parts = adjust(parts);
 
-        Log.Information("Run {RunDir}: task {Task}, stages {Stages}, loss {Loss}, η = {MaxStaleness}, {Generators} generator(s), learner on {Device}",
+        Log.Information("Run {RunDir}: task {Task}, stages {Stages}, loss {Loss}, η = {MaxStaleness}, {Generators} generator(s), learner on {Device}, {Threads} torch thread(s){Deterministic}",
             runDir, task.Name, settings.Pipeline.Stages, settings.Algorithm.Loss, settings.Pipeline.MaxStaleness,
-            settings.Pipeline.Generators, job.LearnerDevice.type);
+            settings.Pipeline.Generators, job.LearnerDevice.type, TorchSharp.torch.get_num_threads(), settings.Run.Deterministic ? ", deterministic" : "");
         var summary = await PipelineRun.ExecuteAsync(parts, job.Akka, "actorrl", observe, cancellation);
         if (!summary.AlreadyComplete) await File.WriteAllTextAsync(Path.Combine(runDir, SummaryFile), SummaryJson(summary), cancellation);
         return summary;

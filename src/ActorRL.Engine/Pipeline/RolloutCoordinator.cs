@@ -30,6 +30,7 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
     private readonly IActorRef _verifiers;
     private readonly IActorRef _weights;
     private readonly long _groupsWanted;
+    private readonly bool _inWaves;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Queue<(IActorRef Generator, int MaxPrompts)> _waitingGenerators = new();
     private readonly Dictionary<string, long> _verifierFailures = new();
@@ -42,8 +43,11 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
     private double _generatorBusySeconds;
 
     /// <param name="groupsWanted">Groups the learner will consume in total; no prompt is started beyond that.</param>
-    public RolloutCoordinator(PipelineSettings pipeline, bool dynamicSampling, IVerifiableTask task, IActorRef verifiers, IActorRef weights, long groupsWanted)
+    /// <param name="inWaves">A deterministic run: prompts go out in waves (<see cref="PromptBookShape.InWaves"/>).</param>
+    public RolloutCoordinator(PipelineSettings pipeline, bool dynamicSampling, IVerifiableTask task, IActorRef verifiers, IActorRef weights, long groupsWanted,
+        bool inWaves = false)
     {
+        _inWaves = inWaves;
         _pipeline = pipeline;
         _dynamicSampling = dynamicSampling;
         _task = task;
@@ -89,7 +93,7 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
             _log.Warning("Ignoring a second StartGenerating");
             return;
         }
-        var shape = new PromptBookShape(_pipeline.MaxStaleness, _pipeline.AdmissionCapacity, _groupsWanted, _dynamicSampling);
+        var shape = new PromptBookShape(_pipeline.MaxStaleness, _pipeline.AdmissionCapacity, _groupsWanted, _dynamicSampling, _inWaves);
         _book = new PromptBook(_task, start.Position, shape, _pipeline.PromptLeases, Now);
         if (start.Position.Outstanding.Count > 0)
             _log.Info("Starting at prompt {Cursor}; first regenerating {Count} prompts in flight at the checkpoint", start.Position.Cursor, start.Position.Outstanding.Count);

@@ -9,9 +9,8 @@ namespace ActorRL.Engine.Training;
 /// A generator's compute: its own policy replica, sampled step by step with a KV cache. Weights arrive as
 /// snapshots and are copied in between decoding steps; every token records the version that produced it.
 /// </summary>
-public sealed class PolicyRolloutBackend(IPolicy policy, PromptEncoding encoding, int groupSize, Pipeline.GenerationSettings generation, long seed) : IRolloutBackend
+public sealed class PolicyRolloutBackend(IPolicy policy, PromptEncoding encoding, int groupSize, Pipeline.GenerationSettings generation, long runSeed) : IRolloutBackend
 {
-
     public long Version => _loaded ? policy.Version : -1;
 
     private bool _loaded;
@@ -29,15 +28,16 @@ public sealed class PolicyRolloutBackend(IPolicy policy, PromptEncoding encoding
         var request = new SamplingRequest(prompts, groupSize, generation.Temperature, generation.TopP, generation.MaxNewTokens,
             StopTokenIds: encoding.StopTokenIds,
             StopStrings: generation.StopStrings.Count > 0 ? generation.StopStrings : null,
-            Seed: SamplingSeed(seed, items));
+            Seed: SamplingSeed(runSeed, items));
         return new Generation(policy.BeginSampling(request), items, prompts, policy.Version, generatorName, generation.MaxNewTokens);
     }
 
     public void Dispose() => policy.Dispose();
 
     /// <summary>
-    /// The seed depends on the prompts (their ids are unique per draw) and not on this generator's history, so a
-    /// run resumed from a checkpoint samples exactly what an uninterrupted run samples for the same prompts.
+    /// The seed depends on the run's seed and the prompts (their ids are unique per draw), and on nothing about the
+    /// generator: not its history, not which of several generators or nodes got the work. So a run resumed from a
+    /// checkpoint, or one whose generators took the same prompts in another order, samples exactly the same responses.
     /// </summary>
     public static long SamplingSeed(long seed, IReadOnlyList<WorkItem> items)
     {

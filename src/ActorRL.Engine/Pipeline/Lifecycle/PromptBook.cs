@@ -8,7 +8,10 @@ namespace ActorRL.Engine.Pipeline.Lifecycle;
 /// <param name="AdmissionCapacity">(η + 1)·B: prompts generating, verifying, buffered or in training at once.</param>
 /// <param name="GroupsWanted">Groups the learner will take in total; no prompt is started beyond what that needs.</param>
 /// <param name="DynamicSampling">DAPO: a group whose rewards are all equal is used up without training.</param>
-public sealed record PromptBookShape(int MaxStaleness, int AdmissionCapacity, long GroupsWanted, bool DynamicSampling);
+/// <param name="InWaves">Hand prompts out in waves (deterministic runs): room that frees up while prompts are generating or
+/// verifying (a group dropped for equal rewards) is handed out only once none are, so which prompts share a generation
+/// pass, and so what is sampled, never depends on which verifier finished first.</param>
+public sealed record PromptBookShape(int MaxStaleness, int AdmissionCapacity, long GroupsWanted, bool DynamicSampling, bool InWaves = false);
 
 /// <summary>
 /// The prompt lifecycle, as one pure class (no actors, no clocks: the caller passes <c>now</c>). Every prompt
@@ -58,6 +61,7 @@ public sealed class PromptBook
     private readonly Dictionary<string, long> _takenByNode = new();
     private long _draws;
     private long _attempts;
+    private long _waveLeft;
 
     /// <param name="start">Where to begin: a fresh run's <c>PromptPosition(cursor, [], 0)</c>, or a checkpoint's.</param>
     public PromptBook(IVerifiableTask task, PromptPosition start, PromptBookShape shape, PromptLeases leases, TimeSpan now)
@@ -114,7 +118,14 @@ public sealed class PromptBook
     /// </summary>
     public IReadOnlyList<WorkItem> Draw(string holder, string node, int max, TimeSpan now)
     {
-        var room = (int)Math.Max(0, Math.Min(Math.Min(_shape.AdmissionCapacity - Admitted, StillNeeded), max));
+        var free = Math.Max(0, Math.Min(_shape.AdmissionCapacity - Admitted, StillNeeded));
+        if (_shape.InWaves)
+        {
+            // A wave opens only when nothing is generating or verifying: its size is then a function of the outcomes so far.
+            if (!_byAttempt.Values.Any(e => e.Stage is PromptStage.Generating or PromptStage.Verifying)) _waveLeft = free;
+            free = Math.Min(free, _waveLeft);
+        }
+        var room = (int)Math.Min(free, max);
         var items = new List<WorkItem>(room);
         while (items.Count < room)
         {
@@ -139,6 +150,7 @@ public sealed class PromptBook
             items.Add(new WorkItem(entry.GroupId, entry.Prompt));
             if (suspect) break;
         }
+        if (_shape.InWaves) _waveLeft -= items.Count;
         return items;
     }
 
@@ -177,9 +189,12 @@ public sealed class PromptBook
     {
         if (_byAttempt.Values.Any(e => e.Stage == PromptStage.InTraining))
             throw new InvalidOperationException("a batch is still in training; report Trained first");
-        var batch = _buffer.TryTake(count, learnerVersion, out droppedStale);
+        var taken = _buffer.TryTake(count, learnerVersion, out droppedStale);
         foreach (var stale in droppedStale) Requeue(_byAttempt[stale.GroupId], now);
-        if (batch is null) return null;
+        if (taken is null) return null;
+        // In draw order, not in the order the verifiers happened to finish: the loss sums over the batch in this order,
+        // and float sums depend on it, so a batch of the same groups always gives the same bits.
+        var batch = taken.OrderBy(g => _byAttempt[g.GroupId].Drawn).ToList();
         foreach (var group in batch)
         {
             var entry = _byAttempt[group.GroupId];
