@@ -49,6 +49,9 @@ public sealed record RolloutGroup(
     /// <summary>The oldest policy version of any token: what the staleness bound is checked against.</summary>
     public long OldestTokenVersion => Rollouts.Count == 0 ? StartVersion : Math.Min(StartVersion, Rollouts.Min(r => r.OldestVersion));
 
+    /// <summary>The newest policy version of any token (a generator that adopted new weights mid-response sampled with several).</summary>
+    public long NewestTokenVersion => Rollouts.SelectMany(r => r.TokenVersions).DefaultIfEmpty(StartVersion).Max();
+
     public bool AllRewardsEqual => Rollouts.Select(r => r.Reward).Distinct().Count() <= 1;
 
     public long Staleness(long learnerVersion) => learnerVersion - OldestTokenVersion;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ActorRL.Core.Configuration;
+using ActorRL.Core.IO;
 using Akka.Actor;
 using ActorRL.Engine.Configuration;
 using ActorRL.Engine.Persistence;
@@ -111,32 +112,58 @@ public static class TrainingJob
             runDir, task.Name, settings.Pipeline.Stages, settings.Algorithm.Loss, settings.Pipeline.MaxStaleness,
             settings.Pipeline.Generators, job.LearnerDevice.type, TorchSharp.torch.get_num_threads(), settings.Run.Deterministic ? ", deterministic" : "");
         var summary = await PipelineRun.ExecuteAsync(parts, job.Akka, "actorrl", observe, cancellation);
-        if (!summary.AlreadyComplete) await File.WriteAllTextAsync(Path.Combine(runDir, SummaryFile), SummaryJson(summary), cancellation);
+        if (!summary.AlreadyComplete)
+            DurableFile.WriteAllBytes(Path.Combine(runDir, SummaryFile), System.Text.Encoding.UTF8.GetBytes(SummaryJson(summary, await ConsumedGroupsAsync(settings.Persistence, runDir))));
         return summary;
     }
 
-    public static string SummaryJson(RunSummary s) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    /// <summary>The ledger's record of every group trained on (across resumes): which policy versions sampled each.</summary>
+    private static async Task<IReadOnlyList<ConsumedGroup>?> ConsumedGroupsAsync(PersistenceSettings persistence, string runDir)
     {
-        ["accuracy_before"] = s.AccuracyBefore,
-        ["accuracy_after"] = s.AccuracyAfter,
-        ["accuracy_gain"] = s.AccuracyBefore is { } b && s.AccuracyAfter is { } a ? a - b : null,
-        ["steps"] = s.Steps,
-        ["warm_start_steps"] = s.WarmStartSteps,
-        ["wall_seconds"] = Math.Round(s.WallSeconds, 2),
-        ["rl_wall_seconds"] = Math.Round(s.RlWallSeconds, 2),
-        ["final_version"] = s.FinalVersion,
-        ["groups_consumed"] = s.GroupsConsumed,
-        ["groups_dropped_stale"] = s.DroppedStale,
-        ["groups_dropped_uniform"] = s.DroppedUniform,
-        ["generator_failures"] = s.GenerationFailures,
-        ["verifier_failures"] = s.VerifierFailures,
-        ["max_staleness_observed"] = s.MaxStaleness,
-        ["groups_by_node"] = s.GroupsByNode,
-        ["prompts_quarantined"] = (s.Quarantined ?? []).Select(q => new Dictionary<string, object>
+        try
         {
-            ["prompt_id"] = q.PromptId, ["position"] = q.Position, ["failures"] = q.Failures, ["last_failure"] = q.LastFailure,
-        }).ToList(),
-    }, new JsonSerializerOptions { WriteIndented = true });
+            return ConsumedGroup.From(await LedgerHistory.ReadAsync(persistence, runDir));
+        }
+        catch (InvalidOperationException e)
+        {
+            Log.Warning("summary.json lists no consumed groups: the ledger could not be read back ({Reason}); `actorrl ledger` shows them later", e.Message);
+            return null;
+        }
+    }
+
+    /// <param name="consumed">Every group the run's counted steps trained on (from the ledger, across resumes); null: not known.</param>
+    public static string SummaryJson(RunSummary s, IReadOnlyList<ConsumedGroup>? consumed = null)
+    {
+        var summary = new Dictionary<string, object?>
+        {
+            ["accuracy_before"] = s.AccuracyBefore,
+            ["accuracy_after"] = s.AccuracyAfter,
+            ["accuracy_gain"] = s.AccuracyBefore is { } b && s.AccuracyAfter is { } a ? a - b : null,
+            ["steps"] = s.Steps,
+            ["warm_start_steps"] = s.WarmStartSteps,
+            ["wall_seconds"] = Math.Round(s.WallSeconds, 2),
+            ["rl_wall_seconds"] = Math.Round(s.RlWallSeconds, 2),
+            ["final_version"] = s.FinalVersion,
+            ["groups_consumed"] = s.GroupsConsumed,
+            ["groups_dropped_stale"] = s.DroppedStale,
+            ["groups_dropped_uniform"] = s.DroppedUniform,
+            ["generator_failures"] = s.GenerationFailures,
+            ["verifier_failures"] = s.VerifierFailures,
+            ["max_staleness_observed"] = s.MaxStaleness,
+            ["groups_by_node"] = s.GroupsByNode,
+            ["prompts_quarantined"] = (s.Quarantined ?? []).Select(q => new Dictionary<string, object>
+            {
+                ["prompt_id"] = q.PromptId, ["position"] = q.Position, ["failures"] = q.Failures, ["last_failure"] = q.LastFailure,
+            }).ToList(),
+        };
+        if (consumed is not null)
+        {
+            summary["groups_by_policy_lag"] = consumed.Where(g => g.Lag is not null).GroupBy(g => g.Lag!.Value).OrderBy(g => g.Key)
+                .ToDictionary(g => g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), g => g.Count());
+        }
+        var json = JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true });
+        return consumed is null ? json : ConsumedGroupTable.AppendTo(json, consumed);
+    }
 
     public static string AkkaLogLevel(Serilog.Events.LogEventLevel level) => level switch
     {

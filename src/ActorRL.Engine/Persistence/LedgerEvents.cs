@@ -37,8 +37,13 @@ public sealed record CheckpointCommitted(
     double? AccuracyBefore,
     Pipeline.Lifecycle.QuarantinedPrompt[]? Quarantined = null) : ILedgerEvent;
 
-/// <summary>Learner step <see cref="Step"/> trained on these groups (one prompt id per group): the consumption ledger.</summary>
-public sealed record StepTrained(long Seq, int Step, long Version, string[] GroupIds, string[] PromptIds) : ILedgerEvent;
+/// <summary>
+/// Learner step <see cref="Step"/> trained on these groups (one prompt id per group): the consumption ledger. For each
+/// group, the oldest and newest policy version that sampled its tokens (a step trains version − 1 into version), so an
+/// asynchronous run can be audited afterwards; absent in journals written before they were recorded.
+/// </summary>
+public sealed record StepTrained(long Seq, int Step, long Version, string[] GroupIds, string[] PromptIds,
+    long[]? OldestVersions = null, long[]? NewestVersions = null) : ILedgerEvent;
 
 /// <summary>
 /// The learner resumed from the checkpoint of <see cref="FromStep"/> (−1: from the beginning, nothing committed).

@@ -11,7 +11,8 @@ public sealed record LedgerReport(
     int DistinctPrompts,
     IReadOnlyList<CheckpointCommitted> Checkpoints,
     IReadOnlyList<RunResumed> Resumes,
-    RunCompleted? Completed)
+    RunCompleted? Completed,
+    IReadOnlyDictionary<long, int>? GroupsByLag = null)
 {
     public static LedgerReport From(IReadOnlyList<ILedgerEvent> history)
     {
@@ -19,7 +20,8 @@ public sealed record LedgerReport(
         var prompts = effective.SelectMany(s => s.PromptIds).ToList();
         return new LedgerReport(history.Count, history.OfType<StepTrained>().Count(), effective.Count, prompts.Count, prompts.Distinct().Count(),
             history.OfType<CheckpointCommitted>().ToList(), history.OfType<RunResumed>().Where(r => r.FromStep >= 0).ToList(),
-            history.OfType<RunCompleted>().LastOrDefault());
+            history.OfType<RunCompleted>().LastOrDefault(),
+            ConsumedGroup.From(history).Where(g => g.Lag is not null).GroupBy(g => g.Lag!.Value).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()));
     }
 
     public string Describe()
@@ -33,6 +35,9 @@ public sealed record LedgerReport(
             $"prompts quarantined: " + (Checkpoints.Count == 0 || Checkpoints[^1].Quarantined is not { Length: > 0 } quarantined
                 ? "none"
                 : string.Join(", ", quarantined.Select(q => $"{q.PromptId} ({q.Position}, {q.Failures} failed attempts, last: {q.LastFailure})"))),
+            "policy lag of consumed groups (learner version − oldest token version): " + (GroupsByLag is not { Count: > 0 } lags
+                ? "not recorded"
+                : string.Join(", ", lags.Select(kv => $"{kv.Key}: {kv.Value}"))),
             $"resumes: {(Resumes.Count == 0 ? "none" : string.Join(", ", Resumes.Select(r => $"from step {r.FromStep}")))}",
             Completed is { } done
                 ? $"completed: {done.Steps} steps, version {done.Version}" +

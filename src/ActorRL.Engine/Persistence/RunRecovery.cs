@@ -155,7 +155,8 @@ public sealed class RunRecovery
     public void StepTrained(int step, long version, IReadOnlyList<RolloutGroup> groups)
     {
         _probe.StepTrained(step);
-        _ledger?.Send(seq => new StepTrained(seq, step, version, groups.Select(g => g.GroupId).ToArray(), groups.Select(g => g.PromptId).ToArray()));
+        _ledger?.Send(seq => new StepTrained(seq, step, version, groups.Select(g => g.GroupId).ToArray(), groups.Select(g => g.PromptId).ToArray(),
+            groups.Select(g => g.OldestTokenVersion).ToArray(), groups.Select(g => g.NewestTokenVersion).ToArray()));
     }
 
     /// <summary>True when step <paramref name="step"/> is one to checkpoint: every checkpoint-every steps, and the last.</summary>
