@@ -17,19 +17,21 @@ public static class RealBenchmarkTable
 
         var rounds = variants.Max(v => v.RoundWallSeconds.Count);
         if (rounds > 1) Line($"Each variant ran {rounds} times, interleaved; shown: its fastest round (all rounds' RL wall times in the last column).");
-        Line($"{"η",3} {"RL wall s",10} {"vs " + baseName,9} {"speed-up",9} {"learner idle",13} {"gen. idle",10} {"acc. before",12} {"acc. after",11} {"dropped",8} {"staleness",10} {"cores used",11}{(rounds > 1 ? "  rounds s" : "")}");
+        Line($"{"η",5} {"RL wall s",10} {"vs " + baseName,9} {"speed-up",9} {"learner idle",13} {"gen. idle",10} {"acc. before",12} {"acc. after",11} {"dropped",8} {"staleness",10} {"cores used",11}{(rounds > 1 ? "  rounds s" : "")}");
         foreach (var v in variants)
         {
             var ratio = v.Time.WallSeconds / baseline.Time.WallSeconds;
-            Line($"{v.MaxStaleness,3} {v.Time.WallSeconds,10:F1} {ratio,9:F2} {1 / ratio,8:F2}x {v.Time.LearnerIdleFraction,13:P1} {v.Time.GeneratorIdleFraction,10:P1} {RealPipelineBenchmark.Percent(v.Summary.AccuracyBefore),12} {RealPipelineBenchmark.Percent(v.Summary.AccuracyAfter),11} {v.Summary.DroppedStale,8} {v.MeanStaleness,10:F2} {Cores(v.Time.CoresUsed),11}{(rounds > 1 ? "  " + string.Join(" / ", v.RoundWallSeconds.Select(w => w.ToString("F1", CultureInfo.InvariantCulture))) : "")}");
+            Line($"{v.Label,5} {v.Time.WallSeconds,10:F1} {ratio,9:F2} {1 / ratio,8:F2}x {v.Time.LearnerIdleFraction,13:P1} {v.Time.GeneratorIdleFraction,10:P1} {RealPipelineBenchmark.Percent(v.Summary.AccuracyBefore),12} {RealPipelineBenchmark.Percent(v.Summary.AccuracyAfter),11} {v.Summary.DroppedStale,8} {v.MeanStaleness,10:F2} {Cores(v.Time.CoresUsed),11}{(rounds > 1 ? "  " + string.Join(" / ", v.RoundWallSeconds.Select(w => w.ToString("F1", CultureInfo.InvariantCulture))) : "")}");
         }
+        if (variants.Any(v => v.Deterministic))
+            Line($"0 d: η = 0 with actorrl.run.deterministic = true (bit-for-bit reproducible; docs/reproducibility.md).");
         text.AppendLine();
         Line($"Where the RL wall time goes (seconds of compute on each actor's own thread; overlap = seconds two or more ran at once):");
-        Line($"{"η",3} {"learner step",13} {"weight export",14} {"generation",11} {"weight load",12} {"verifier",9} {"overlap",8} {"nothing running = actor overhead",33}");
+        Line($"{"η",5} {"learner step",13} {"weight export",14} {"generation",11} {"weight load",12} {"verifier",9} {"overlap",8} {"nothing running = actor overhead",33}");
         foreach (var v in variants)
         {
             var t = v.Time;
-            Line($"{v.MaxStaleness,3} {t.SecondsOf(ComputeKind.LearnerStep),13:F1} {t.SecondsOf(ComputeKind.WeightExport),14:F2} {t.SecondsOf(ComputeKind.Generation),11:F1} {t.SecondsOf(ComputeKind.WeightLoad),12:F2} {t.SecondsOf(ComputeKind.Verification),9:F2} {t.OverlapSeconds,8:F1} {$"{t.NothingRunningSeconds:F2} s = {t.ActorOverheadShare:P2} of wall",33}");
+            Line($"{v.Label,5} {t.SecondsOf(ComputeKind.LearnerStep),13:F1} {t.SecondsOf(ComputeKind.WeightExport),14:F2} {t.SecondsOf(ComputeKind.Generation),11:F1} {t.SecondsOf(ComputeKind.WeightLoad),12:F2} {t.SecondsOf(ComputeKind.Verification),9:F2} {t.OverlapSeconds,8:F1} {$"{t.NothingRunningSeconds:F2} s = {t.ActorOverheadShare:P2} of wall",33}");
         }
         text.AppendLine();
         var steps = settings.Pipeline.RlSteps;

@@ -22,7 +22,13 @@ public static class RealPipelineBenchmark
     public const string WarmStartDirectory = "warm-start";
 
     /// <param name="RoundWallSeconds">RL wall time of every round of this variant (this one is the fastest).</param>
-    public sealed record Variant(int MaxStaleness, RunSummary Summary, TimeBreakdown Time, double MeanStaleness, IReadOnlyList<double> RoundWallSeconds);
+    /// <param name="Deterministic">Run with actorrl.run.deterministic = true (η = 0 only).</param>
+    public sealed record Variant(int MaxStaleness, RunSummary Summary, TimeBreakdown Time, double MeanStaleness, IReadOnlyList<double> RoundWallSeconds,
+        bool Deterministic = false)
+    {
+        /// <summary>η, with "d" for the deterministic variant.</summary>
+        public string Label => Deterministic ? $"{MaxStaleness} d" : MaxStaleness.ToString(CultureInfo.InvariantCulture);
+    }
 
     public sealed record Report(double WarmStartSeconds, int WarmStartSteps, IReadOnlyList<Variant> Variants);
 
@@ -30,8 +36,9 @@ public static class RealPipelineBenchmark
     /// <param name="staleness">η of each variant; the first is the baseline ratios are taken against (0 = sync).</param>
     /// <param name="directory">Each run's directory goes below it (warm-start, eta-0, eta-2, …; eta-0-round-1, … with rounds).</param>
     /// <param name="rounds">Times every variant runs, interleaved; each reports its fastest round.</param>
+    /// <param name="deterministic">Add a last variant: η = 0 with actorrl.run.deterministic = true (what bit-for-bit reproducibility costs).</param>
     public static async Task<Report> RunAsync(ActorRLSettings settings, string akkaHocon, IReadOnlyList<int> staleness, string directory,
-        TextWriter output, int rounds = 1, CancellationToken cancellation = default)
+        TextWriter output, int rounds = 1, CancellationToken cancellation = default, bool deterministic = false)
     {
         if (staleness.Count == 0) throw new ArgumentException("needs at least one max-staleness value", nameof(staleness));
         if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "at least one round");
@@ -65,15 +72,17 @@ public static class RealPipelineBenchmark
 
         // Rounds interleave the variants (0, 2, 4, 0, 2, 4, …), so a burst of load from elsewhere on a shared machine
         // hits every variant alike; each variant reports its fastest round, the least disturbed one.
+        var specs = staleness.Select(eta => (Eta: eta, Deterministic: false)).ToList();
+        if (deterministic) specs.Add((0, true));
         var runs = new List<Variant>();
         for (var round = 1; round <= rounds; round++)
         {
-            foreach (var eta in staleness)
+            foreach (var (eta, isDeterministic) in specs)
             {
-                var name = rounds == 1 ? $"eta-{eta}" : $"eta-{eta}-round-{round}";
+                var name = (isDeterministic ? $"eta-{eta}-deterministic" : $"eta-{eta}") + (rounds == 1 ? "" : $"-round-{round}");
                 var run = settings with
                 {
-                    Run = settings.Run with { Directory = Path.Combine(directory, name) },
+                    Run = settings.Run with { Directory = Path.Combine(directory, name), Deterministic = isDeterministic },
                     // Evaluations between steps would pause the learner while generators run on; only before/after RL here.
                     Pipeline = pipeline with { Stages = new PipelineStages(WarmStart: false, Rl: true), MaxStaleness = eta, EvalEvery = 0 },
                 };
@@ -81,14 +90,14 @@ public static class RealPipelineBenchmark
                 var summary = await TrainingJob.RunAsync(run, akkaHocon, cancellation: cancellation,
                     hooks: new TrainingJobHooks(startFromWarmStart, timed.Wrap));
                 var variant = new Variant(eta, summary, TimeBreakdown.Of(timed.Timeline.Intervals, pipeline.Generators, timed.Timeline.CpuMarks),
-                    timed.MeanStaleness, Array.Empty<double>());
+                    timed.MeanStaleness, Array.Empty<double>(), isDeterministic);
                 runs.Add(variant);
                 output.WriteLine(Invariant(
-                    $"  η = {eta}{(rounds == 1 ? "" : $", round {round}")}: RL {variant.Time.WallSeconds:F1} s, {variant.Time.CoresUsed ?? 0:F2} cores used, load {LoadAverage().Split(' ')[0]}, accuracy {Percent(summary.AccuracyBefore)} → {Percent(summary.AccuracyAfter)}"));
+                    $"  η = {eta}{(isDeterministic ? ", deterministic" : "")}{(rounds == 1 ? "" : $", round {round}")}: RL {variant.Time.WallSeconds:F1} s, {variant.Time.CoresUsed ?? 0:F2} cores used, load {LoadAverage().Split(' ')[0]}, accuracy {Percent(summary.AccuracyBefore)} → {Percent(summary.AccuracyAfter)}"));
             }
         }
-        var variants = staleness
-            .Select(eta => runs.Where(r => r.MaxStaleness == eta).ToList())
+        var variants = specs
+            .Select(spec => runs.Where(r => r.MaxStaleness == spec.Eta && r.Deterministic == spec.Deterministic).ToList())
             .Select(all => all.MinBy(r => r.Time.WallSeconds)! with { RoundWallSeconds = all.Select(r => r.Time.WallSeconds).ToList() })
             .ToList();
 

@@ -35,6 +35,10 @@ public static class BenchRealCommand
             Description = "Run every variant this many times, interleaved (0, 2, 4, 0, 2, 4, …), and report each one's fastest round: steadier numbers on a shared machine",
             DefaultValueFactory = _ => 1,
         };
+        var deterministic = new Option<bool>("--deterministic")
+        {
+            Description = "Also run η = 0 with actorrl.run.deterministic = true, as the last variant: what bit-for-bit reproducibility costs",
+        };
         var dir = new Option<string?>("--dir")
         {
             Description = "Keep every run's directory (warm-start, eta-0, eta-2, …; eta-0-round-1, … with --rounds) below this new or empty directory (default: a temporary one, deleted afterwards)",
@@ -52,6 +56,7 @@ public static class BenchRealCommand
         command.Add(warmStartSteps);
         command.Add(evalSize);
         command.Add(rounds);
+        command.Add(deterministic);
         command.Add(dir);
         command.SetAction(async (parse, cancellation) =>
         {
@@ -81,7 +86,7 @@ public static class BenchRealCommand
             LoggingSetup.Configure(settings.Logging with { Level = level }, keep, parse.GetValue(options.Verbose));
             try
             {
-                await RealPipelineBenchmark.RunAsync(settings, config.Render("akka"), etas, root, output, roundCount, cancellation);
+                await RealPipelineBenchmark.RunAsync(settings, config.Render("akka"), etas, root, output, roundCount, cancellation, parse.GetValue(deterministic));
             }
             finally
             {

@@ -15,13 +15,23 @@ internal sealed class ChildRun
 
     /// <param name="extra">More of <c>actorrl { … }</c>, e.g. a shared journal's connection string.</param>
     public ChildRun(string root, string name, int maxStaleness, int rlSteps, int checkpointEvery, string extra = "")
+        : this(root, name, runDirectory => TinyJobConfig.Hocon(runDirectory, maxStaleness, rlSteps,
+            $"logging.level = information\npersistence {{ checkpoint-every = {checkpointEvery}, keep-last = 3 }}\n{extra}"))
+    {
+    }
+
+    private ChildRun(string root, string name, Func<string, string> pipelineText)
     {
         RunDirectory = Path.Combine(root, name);
         _pipelineFile = Path.Combine(root, name + ".conf");
-        File.WriteAllText(_pipelineFile, TinyJobConfig.Hocon(RunDirectory, maxStaleness, rlSteps,
-            $"logging.level = information\npersistence {{ checkpoint-every = {checkpointEvery}, keep-last = 3 }}\n{extra}"));
+        File.WriteAllText(_pipelineFile, pipelineText(RunDirectory));
         Settings = ActorRLSettings.FromConfig(PipelineConfig.Load(new[] { _pipelineFile }, Array.Empty<string>()));
     }
+
+    /// <summary>A shipped pipeline file (included by absolute path) with <paramref name="overrides"/> (more of <c>actorrl { … }</c>).</summary>
+    public static ChildRun Of(string root, string name, string shippedPipeline, string overrides) =>
+        new(root, name, runDirectory =>
+            $"include \"{RepositoryFiles.Path(shippedPipeline)}\"\nactorrl {{\n  run.dir = \"{runDirectory}\"\n  logging.level = information\n{overrides}\n}}\n");
 
     public string RunDirectory { get; }
 

@@ -121,8 +121,9 @@ public sealed class PromptBook
         var free = Math.Max(0, Math.Min(_shape.AdmissionCapacity - Admitted, StillNeeded));
         if (_shape.InWaves)
         {
-            // A wave opens only when nothing is generating or verifying: its size is then a function of the outcomes so far.
-            if (!_byAttempt.Values.Any(e => e.Stage is PromptStage.Generating or PromptStage.Verifying)) _waveLeft = free;
+            // A wave opens when the last one is handed out in full and nothing is generating or verifying: its size is then a
+            // function of the outcomes so far. (Within a wave, free room never falls below what the wave has left.)
+            if (_waveLeft == 0 && !_byAttempt.Values.Any(e => e.Stage is PromptStage.Generating or PromptStage.Verifying)) _waveLeft = free;
             free = Math.Min(free, _waveLeft);
         }
         var room = (int)Math.Min(free, max);

@@ -33,10 +33,10 @@ internal sealed class PromptBookDriver
     private List<string> _consumed = new();
     private List<string> _filtered = new();
 
-    public PromptBookDriver(int maxStaleness, int groupsPerStep, int steps, bool dynamicSampling, int maxFailures = 3)
+    public PromptBookDriver(int maxStaleness, int groupsPerStep, int steps, bool dynamicSampling, int maxFailures = 3, bool inWaves = false)
     {
         _groupsPerStep = groupsPerStep;
-        _shape = new PromptBookShape(maxStaleness, (maxStaleness + 1) * groupsPerStep, (long)steps * groupsPerStep, dynamicSampling);
+        _shape = new PromptBookShape(maxStaleness, (maxStaleness + 1) * groupsPerStep, (long)steps * groupsPerStep, dynamicSampling, inWaves);
         _leases = new PromptLeases(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60), maxFailures);
         var start = new PromptPosition(PromptCursor.Start.ToString(), [], 0);
         Book = new PromptBook(_task, start, _shape, _leases, Now);

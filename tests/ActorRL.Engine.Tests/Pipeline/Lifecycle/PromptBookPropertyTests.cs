@@ -11,10 +11,10 @@ namespace ActorRL.Engine.Tests.Pipeline.Lifecycle;
 /// </summary>
 public class PromptBookPropertyTests
 {
-    private static void Holds(int maxStaleness, int groupsPerStep, int steps, bool dynamicSampling, int maxFailures = 3) =>
+    private static void Holds(int maxStaleness, int groupsPerStep, int steps, bool dynamicSampling, int maxFailures = 3, bool inWaves = false) =>
         Prop.ForAll(ArbMap.Default.ArbFor<int[]>(), (int[] events) =>
         {
-            var driver = new PromptBookDriver(maxStaleness, groupsPerStep, steps, dynamicSampling, maxFailures);
+            var driver = new PromptBookDriver(maxStaleness, groupsPerStep, steps, dynamicSampling, maxFailures, inWaves);
             foreach (var e in events) driver.Apply(e);
             driver.Drain();
             Assert.Equal((long)steps * groupsPerStep, driver.Consumed.Count);
@@ -30,6 +30,10 @@ public class PromptBookPropertyTests
 
     [Fact]
     public void DynamicSamplingUsesUpUniformGroupsOnce() => Holds(maxStaleness: 1, groupsPerStep: 2, steps: 5, dynamicSampling: true);
+
+    [Fact]
+    public void InWavesADeterministicDynamicSamplingRunStillFinishesConsumingEveryPromptOnce() =>
+        Holds(maxStaleness: 0, groupsPerStep: 3, steps: 5, dynamicSampling: true, inWaves: true);
 
     [Fact]
     public void QuarantineAfterOneFailureStillFinishes() => Holds(maxStaleness: 1, groupsPerStep: 2, steps: 4, dynamicSampling: false, maxFailures: 1);
