@@ -37,32 +37,36 @@ public sealed class BenchRealCommandTests : IDisposable
     public async Task RunsEveryVariantFromOneWarmStartAndPrintsThemSideBySide()
     {
         var runs = Path.Combine(_dir, "runs");
-        var (code, output, error) = await CliRunner.Run("bench", "real", TinyPipeline(), "--rl-steps", "3", "--staleness", "0,2", "--dir", runs);
+        var (code, output, error) = await CliRunner.Run("bench", "real", TinyPipeline(), "--rl-steps", "3", "--staleness", "0,2", "--deterministic", "--dir", runs);
 
         Assert.True(code == 0, error);
         var lines = output.Split('\n');
         Assert.Contains(lines, l => l.Contains("RL wall s") && l.Contains("vs sync") && l.Contains("learner idle") && l.Contains("acc. after")
                                     && l.Contains("dropped") && l.Contains("staleness"));
-        // One row per η in each table, the baseline at ratio 1.00.
-        Assert.Equal(2, lines.Count(l => l.StartsWith("  0 ")));
-        Assert.Equal(2, lines.Count(l => l.StartsWith("  2 ")));
-        Assert.Contains(lines, l => l.StartsWith("  0 ") && l.Contains(" 1.00 ") && l.Contains("1.00x"));
+        // One row per variant in each table (the deterministic sync run last), the baseline at ratio 1.00.
+        Assert.Equal(2, lines.Count(l => l.StartsWith("    0 ")));
+        Assert.Equal(2, lines.Count(l => l.StartsWith("    2 ")));
+        Assert.Equal(2, lines.Count(l => l.StartsWith("  0 d ")));
+        Assert.Contains(lines, l => l.StartsWith("    0 ") && l.Contains(" 1.00 ") && l.Contains("1.00x"));
         Assert.Contains("actor overhead", output);
         Assert.Contains("Warm start: 3 steps", output);
 
         // The warm start ran once, as its own run; each variant ran only RL, with the same number of steps.
         Assert.Equal(3, Summary(Path.Combine(runs, "warm-start")).GetProperty("warm_start_steps").GetInt32());
         Assert.Equal(0, Summary(Path.Combine(runs, "warm-start")).GetProperty("steps").GetInt32());
-        foreach (var eta in new[] { 0, 2 })
+        foreach (var (eta, name) in new[] { (0, "eta-0"), (2, "eta-2"), (0, "eta-0-deterministic") })
         {
-            var summary = Summary(Path.Combine(runs, $"eta-{eta}"));
+            var summary = Summary(Path.Combine(runs, name));
             Assert.Equal(3, summary.GetProperty("steps").GetInt32());
             Assert.Equal(0, summary.GetProperty("warm_start_steps").GetInt32());
             Assert.True(summary.GetProperty("max_staleness_observed").GetInt32() <= eta);
             // eval-every is switched off in the benchmark: evaluations only before and after RL.
-            var evals = File.ReadLines(Path.Combine(runs, $"eta-{eta}", "metrics.jsonl")).Count(l => l.Contains("\"kind\":\"eval\""));
+            var evals = File.ReadLines(Path.Combine(runs, name, "metrics.jsonl")).Count(l => l.Contains("\"kind\":\"eval\""));
             Assert.Equal(2, evals);
         }
+        // Without dynamic sampling the deterministic switches change no bit of a synchronous run (draw-ordered batches and
+        // generator-independent seeds are always on), so they cost nothing but what the benchmark measures.
+        Assert.Equal(TensorBytes(await PolicyWeights(Path.Combine(runs, "eta-0"))), TensorBytes(await PolicyWeights(Path.Combine(runs, "eta-0-deterministic"))));
     }
 
     [Fact]
@@ -103,7 +107,7 @@ public sealed class BenchRealCommandTests : IDisposable
         Assert.Equal(new[] { "η = 0, round 1", "η = 1, round 1", "η = 0, round 2", "η = 1, round 2" }, order);
         foreach (var name in new[] { "eta-0-round-1", "eta-1-round-1", "eta-0-round-2", "eta-1-round-2" })
             Assert.True(File.Exists(Path.Combine(runs, name, "summary.json")), name);
-        var row = output.Split('\n').First(l => l.StartsWith("  0 ") && l.Contains(" / "));
+        var row = output.Split('\n').First(l => l.StartsWith("    0 ") && l.Contains(" / "));
         var rounds = row[(row.LastIndexOf("  ", StringComparison.Ordinal) + 2)..].Split(" / ").Select(w => double.Parse(w, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(2, rounds.Count);
         Assert.Contains(" " + rounds.Min().ToString("F1", CultureInfo.InvariantCulture) + " ", row[..row.LastIndexOf("  ", StringComparison.Ordinal)]);

@@ -50,6 +50,17 @@ public sealed class TrainingJobTests : IDisposable
         var summaryJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(settings.Run.Directory, TrainingJob.SummaryFile))).RootElement;
         Assert.Equal(4, summaryJson.GetProperty("steps").GetInt32());
         Assert.InRange(summaryJson.GetProperty("accuracy_after").GetDouble(), 0, 1);
+        // The audit of an asynchronous run: which policy versions sampled each consumed group, in the ledger and summary.json alike.
+        var history = await LedgerHistory.ReadAsync(settings.Persistence, settings.Run.Directory);
+        var consumed = ConsumedGroup.From(history);
+        Assert.Equal(16, consumed.Count);
+        Assert.All(consumed, g => Assert.InRange(g.Lag!.Value, 0, 1));
+        Assert.All(consumed, g => Assert.InRange(g.NewestVersion!.Value, g.OldestVersion!.Value, g.Version - 1));
+        var table = summaryJson.GetProperty("consumed_groups");
+        Assert.Equal(ConsumedGroupTable.Columns, table.GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(consumed.Select(g => $"{g.Step} {g.Version} {g.PromptId} {g.OldestVersion} {g.NewestVersion}"),
+            table.GetProperty("rows").EnumerateArray().Select(r => string.Join(" ", r.EnumerateArray().Select(v => v.ToString()))));
+        Assert.Equal(16, summaryJson.GetProperty("groups_by_policy_lag").EnumerateObject().Sum(p => p.Value.GetInt32()));
         // The run's policy is the ledger's newest committed checkpoint: the one after the last step.
         var policy = await RunPolicy.FindAsync(settings.Persistence, settings.Run.Directory);
         Assert.Equal((4, 4L), (policy.Checkpoint.Step, policy.Checkpoint.Version));
