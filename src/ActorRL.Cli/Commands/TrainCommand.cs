@@ -53,7 +53,9 @@ public static class TrainCommand
                 error.WriteLine($"Resuming the run in {settings.Run.Directory} from its ledger (--fresh starts over).");
                 if (File.Exists(configFile)) ConfigChanges.Report(File.ReadAllText(configFile), config.Render(), error);
             }
-            File.WriteAllText(configFile, config.Render());
+            // Temporary name, flushed, renamed: a kill -9 mid-write never leaves a truncated config.conf, which eval,
+            // export, ledger and the next resume all read.
+            Core.IO.DurableFile.WriteAllBytes(configFile, System.Text.Encoding.UTF8.GetBytes(config.Render()));
             var levels = LoggingSetup.Configure(settings.Logging, settings.Run.Directory, parse.GetValue(options.Verbose));
             var summary = await TrainingJob.RunAsync(job, TrainingProgress.Observe(settings, levels), cancellation, fresh,
                 new TrainingJobHooks(Probe: CrashAtProbe.FromEnvironment()));
