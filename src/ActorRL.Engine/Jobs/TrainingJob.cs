@@ -124,7 +124,7 @@ public static class TrainingJob
         {
             return ConsumedGroup.From(await LedgerHistory.ReadAsync(persistence, runDir));
         }
-        catch (InvalidOperationException e)
+        catch (LedgerUnreadableException e)
         {
             Log.Warning("summary.json lists no consumed groups: the ledger could not be read back ({Reason}); `actorrl ledger` shows them later", e.Message);
             return null;

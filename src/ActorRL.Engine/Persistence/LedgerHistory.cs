@@ -11,8 +11,20 @@ namespace ActorRL.Engine.Persistence;
 /// </summary>
 public static class LedgerHistory
 {
-    /// <exception cref="InvalidOperationException">The journal cannot be read (e.g. its PostgreSQL server cannot be reached).</exception>
+    /// <exception cref="LedgerUnreadableException">The journal cannot be read (e.g. its PostgreSQL server cannot be reached).</exception>
     public static async Task<IReadOnlyList<ILedgerEvent>> ReadAsync(PersistenceSettings settings, string runDirectory, TimeSpan? timeout = null)
+    {
+        try
+        {
+            return await ReadJournalAsync(settings, runDirectory, timeout);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            throw new LedgerUnreadableException($"cannot read the ledger of {runDirectory} ({Core.Configuration.SettingNames.Of(settings.Provider)}): {e.Message}", e);
+        }
+    }
+
+    private static async Task<IReadOnlyList<ILedgerEvent>> ReadJournalAsync(PersistenceSettings settings, string runDirectory, TimeSpan? timeout)
     {
         // The journal plugin retries an unreachable server until the timeout, logging each attempt: ask once, first.
         if (settings.Provider == PersistenceProvider.Postgres) await CheckReachableAsync(settings.ConnectionString!);

@@ -17,16 +17,8 @@ public static class RunPolicy
         // A SQLite ledger that does not exist is not created by looking for it.
         if (settings is { Provider: PersistenceProvider.Sqlite, ConnectionString: null } && !File.Exists(Path.Combine(runDirectory, PersistenceSettings.LedgerFile)))
             return Array.Empty<CheckpointCommitted>();
-        IReadOnlyList<ILedgerEvent> history;
-        try
-        {
-            history = await LedgerHistory.ReadAsync(settings, runDirectory, timeout ?? TimeSpan.FromSeconds(30));
-        }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
-        {
-            throw new ExplainedRunFailure(
-                $"cannot read the ledger of {runDirectory} ({settings.Provider}), which says which checkpoint is the run's policy: {e.Message}");
-        }
+        // Unreadable: LedgerUnreadableException, an explained failure naming the ledger and why.
+        var history = await LedgerHistory.ReadAsync(settings, runDirectory, timeout ?? TimeSpan.FromSeconds(30));
         return history.Aggregate(LedgerState.Empty, (state, e) => state.Apply(e, settings.KeepLast)).Checkpoints;
     }
 

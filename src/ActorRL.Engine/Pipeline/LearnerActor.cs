@@ -216,4 +216,4 @@ public sealed record LearnerFinished(int Steps, int WarmStartSteps, long Version
 /// A run failure whose message already says what is wrong and what to do: reported as one line (exit 1), without
 /// a stack trace, which would only bury it.
 /// </summary>
-public class ExplainedRunFailure(string message) : Exception(message);
+public class ExplainedRunFailure(string message, Exception? inner = null) : Exception(message, inner);

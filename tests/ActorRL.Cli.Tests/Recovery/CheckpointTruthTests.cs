@@ -75,7 +75,7 @@ public sealed class CheckpointTruthTests : IDisposable
     }
 
     [Fact]
-    public async Task Eval_of_a_run_whose_ledger_cannot_be_read_says_so_in_one_line()
+    public async Task Eval_and_ledger_of_a_run_whose_ledger_cannot_be_read_say_so_in_one_line()
     {
         // A PostgreSQL ledger on a port nothing listens on (taken free, then closed).
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -87,11 +87,16 @@ public sealed class CheckpointTruthTests : IDisposable
         File.WriteAllText(Path.Combine(runDirectory, "config.conf"), TinyJobConfig.Hocon(runDirectory, maxStaleness: 1, rlSteps: 2,
             $"persistence {{ provider = postgres, connection-string = \"Host=127.0.0.1;Port={port};Username=u;Password=p;Database=d\" }}"));
 
-        var (code, output, error) = await CliRunner.Run("eval", runDirectory, "-k", "1");
+        // Every command that reads the ledger says so in one line: eval (which checkpoint is the policy) and ledger itself.
+        foreach (var args in new[] { new[] { "eval", runDirectory, "-k", "1" }, new[] { "ledger", runDirectory } })
+        {
+            var (code, output, error) = await CliRunner.Run(args);
 
-        Assert.True(code == 1, $"exit {code}: {error}{output}");
-        Assert.Single(error.TrimEnd().Split('\n'));
-        Assert.Contains("cannot read the ledger", error);
-        Assert.Contains("PostgreSQL server cannot be reached", error);
+            Assert.True(code == 1, $"{args[0]}: exit {code}: {error}{output}");
+            Assert.Single(error.TrimEnd().Split('\n'));
+            Assert.Contains("cannot read the ledger", error);
+            Assert.Contains("PostgreSQL server cannot be reached", error);
+            Assert.DoesNotContain("Exception", error);
+        }
     }
 }
