@@ -158,8 +158,8 @@ public static class TrainingJob
         };
         if (consumed is not null)
         {
-            summary["groups_by_policy_lag"] = consumed.Where(g => g.Lag is not null).GroupBy(g => g.Lag!.Value).OrderBy(g => g.Key)
-                .ToDictionary(g => g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), g => g.Count());
+            summary["groups_by_policy_lag"] = ConsumedGroup.CountByLag(consumed)
+                .ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value);
         }
         var json = JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true });
         return consumed is null ? json : ConsumedGroupTable.AppendTo(json, consumed);

@@ -13,4 +13,8 @@ public sealed record ConsumedGroup(int Step, long Version, string PromptId, long
     public static IReadOnlyList<ConsumedGroup> From(IReadOnlyList<ILedgerEvent> history) => LedgerHistory.EffectiveSteps(history)
         .SelectMany(s => s.PromptIds.Select((prompt, i) => new ConsumedGroup(s.Step, s.Version, prompt, s.OldestVersions?[i], s.NewestVersions?[i])))
         .ToList();
+
+    /// <summary>How many groups were trained at each lag, smallest first (groups recorded without versions left out).</summary>
+    public static IReadOnlyDictionary<long, int> CountByLag(IEnumerable<ConsumedGroup> groups) =>
+        new SortedDictionary<long, int>(groups.Where(g => g.Lag is not null).GroupBy(g => g.Lag!.Value).ToDictionary(g => g.Key, g => g.Count()));
 }

@@ -21,7 +21,7 @@ public sealed record LedgerReport(
         return new LedgerReport(history.Count, history.OfType<StepTrained>().Count(), effective.Count, prompts.Count, prompts.Distinct().Count(),
             history.OfType<CheckpointCommitted>().ToList(), history.OfType<RunResumed>().Where(r => r.FromStep >= 0).ToList(),
             history.OfType<RunCompleted>().LastOrDefault(),
-            ConsumedGroup.From(history).Where(g => g.Lag is not null).GroupBy(g => g.Lag!.Value).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()));
+            ConsumedGroup.CountByLag(ConsumedGroup.From(history)));
     }
 
     public string Describe()

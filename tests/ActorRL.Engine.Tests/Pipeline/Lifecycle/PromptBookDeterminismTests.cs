@@ -14,18 +14,13 @@ public class PromptBookDeterminismTests
 {
     private const int GroupsPerStep = 4;
     private const int Steps = 6;
-    private static readonly PromptLeases Leases = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60), 3);
 
     private static PromptBook SyncBook(bool dynamicSampling, bool inWaves) => new(new SyntheticTask(), new PromptPosition("e0:i0", [], 0),
-        new PromptBookShape(0, GroupsPerStep, (long)Steps * GroupsPerStep, dynamicSampling, inWaves), Leases, TimeSpan.Zero);
+        new PromptBookShape(0, GroupsPerStep, (long)Steps * GroupsPerStep, dynamicSampling, inWaves), PromptBookTests.Leases, TimeSpan.Zero);
 
     /// <summary>A prompt's rewards are a fixed function of its id (a third of them all equal), as a deterministic policy's would be.</summary>
-    private static RolloutGroup Scored(WorkItem item, long version)
-    {
-        var uniform = item.Prompt.Id.Sum(c => c) % 3 == 0;
-        return new RolloutGroup(item.GroupId, item.Prompt.Id, item.Prompt.Text, [1], item.Prompt.Gold, version, "g",
-            [new Rollout([1], ["a"], [-0.1f], [version], "a", false, 0), new Rollout([1], ["a"], [-0.1f], [version], "a", false, uniform ? 0 : 1)]);
-    }
+    private static RolloutGroup Scored(WorkItem item, long version) =>
+        PromptBookTests.Group(item, version, secondReward: item.Prompt.Id.Sum(c => c) % 3 == 0 ? 0 : 1);
 
     [Fact]
     public void A_batch_comes_in_draw_order_whatever_order_the_verifiers_finish_in()

@@ -9,14 +9,15 @@ namespace ActorRL.Engine.Tests.Pipeline.Lifecycle;
 /// <summary>The prompt book's single behaviours, one scenario each (the property tests cover their combinations).</summary>
 public class PromptBookTests
 {
-    private static readonly PromptLeases Leases = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60), 3);
+    internal static readonly PromptLeases Leases = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60), 3);
     private static readonly TimeSpan T0 = TimeSpan.Zero;
 
     private static PromptBook Book(int maxStaleness = 1, int groupsPerStep = 4, long wanted = 100, PromptPosition? start = null) =>
         new(new SyntheticTask(), start ?? new PromptPosition("e0:i0", [], 0),
             new PromptBookShape(maxStaleness, (maxStaleness + 1) * groupsPerStep, wanted, DynamicSampling: false), Leases, T0);
 
-    private static RolloutGroup Group(WorkItem item, long version, double secondReward = 1) => new(item.GroupId, item.Prompt.Id, item.Prompt.Text, [1],
+    /// <summary>A scored group of two responses; <paramref name="secondReward"/> = 0 makes its rewards all equal.</summary>
+    internal static RolloutGroup Group(WorkItem item, long version, double secondReward = 1) => new(item.GroupId, item.Prompt.Id, item.Prompt.Text, [1],
         item.Prompt.Gold, version, "g", [new Rollout([1], ["a"], [-0.1f], [version], "a", false, 0), new Rollout([1], ["a"], [-0.1f], [version], "a", false, secondReward)]);
 
     [Fact]
