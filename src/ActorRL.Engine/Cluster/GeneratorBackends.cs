@@ -20,8 +20,8 @@ public static class GeneratorBackends
         var task = ActorRL.Tasks.TaskFactory.Create(settings.Task, settings.Verifier, seed);
         var tokenizer = PolicyFactory.CreateTokenizer(settings.Model, task.Alphabet);
         var encoding = PromptEncoding.For(settings.Model, tokenizer);
-        return _ => new PolicyRolloutBackend(
+        return _ => LaggedRolloutBackend.Over(new PolicyRolloutBackend(
             PolicyFactory.Create(settings.Model, tokenizer, seed, TorchSharp.torch.CPU), encoding,
-            settings.Pipeline.GroupSize, settings.Generation, seed);
+            settings.Pipeline.GroupSize, settings.Generation, seed), settings.Pipeline.PolicyLag);
     }
 }

@@ -51,9 +51,10 @@ public sealed record ActorRLSettings(
         if (settings.Generation.MaxNewTokens >= settings.Model.MaxSequenceLength)
             throw root.Section("generation").Fail("max-new-tokens",
                 $"must leave room for the prompt within actorrl.model.max-seq-len ({settings.Model.MaxSequenceLength}), got {settings.Generation.MaxNewTokens}");
-        if (settings.Run.Deterministic && settings.Pipeline.MaxStaleness > 0)
+        if (settings.Run.Deterministic && settings.Pipeline.RunAhead > 0)
             throw root.Section("run").Fail("deterministic",
-                $"true needs a synchronous run (actorrl.pipeline.max-staleness = 0), got max-staleness = {settings.Pipeline.MaxStaleness}: " +
+                $"true needs a synchronous run (actorrl.pipeline.max-staleness = 0, or = policy-lag), got max-staleness = {settings.Pipeline.MaxStaleness}" +
+                (settings.Pipeline.PolicyLag > 0 ? $" with policy-lag = {settings.Pipeline.PolicyLag}" : "") + ": " +
                 "an asynchronous run depends on timing and cannot reproduce bit for bit (docs/reproducibility.md)");
         return settings;
     }

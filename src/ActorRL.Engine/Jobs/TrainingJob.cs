@@ -88,10 +88,10 @@ public static class TrainingJob
             job.WarmStartSteps,
             task,
             PromptCursor.Start,
-            _ => new PolicyRolloutBackend(
+            _ => LaggedRolloutBackend.Over(new PolicyRolloutBackend(
                 // Each generator builds its own replica on its own thread; weights come from the hub before any work.
                 PolicyFactory.Create(settings.Model, job.Tokenizer, seed, TorchSharp.torch.CPU), job.Encoding,
-                settings.Pipeline.GroupSize, settings.Generation, seed),
+                settings.Pipeline.GroupSize, settings.Generation, seed), settings.Pipeline.PolicyLag),
             () =>
             {
                 var policy = PolicyFactory.Create(settings.Model, job.Tokenizer, seed, job.LearnerDevice);

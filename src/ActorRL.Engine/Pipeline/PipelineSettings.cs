@@ -18,6 +18,8 @@ namespace ActorRL.Engine.Pipeline;
 /// the whole pipeline made none (or a prompt sat queued, buffered or in training) for this long.</param>
 /// <param name="Leases">How long generators and verifiers may hold a prompt, and failures before quarantine; null:
 /// <see cref="DefaultLeases"/>.</param>
+/// <param name="PolicyLag">Generators sample with weights this many versions older than the newest they hold (forced
+/// staleness for experiments, <see cref="LaggedRolloutBackend"/>); ≤ <paramref name="MaxStaleness"/>. 0 = off.</param>
 public sealed record PipelineSettings(
     PipelineStages Stages,
     int MaxStaleness,
@@ -32,7 +34,8 @@ public sealed record PipelineSettings(
     TimeSpan StallAfter,
     int EvalEvery,
     int EvalSize,
-    PromptLeases? Leases = null)
+    PromptLeases? Leases = null,
+    int PolicyLag = 0)
 {
     /// <summary>The leases the prompt book enforces (the stall lease is always <see cref="StallAfter"/>).</summary>
     public PromptLeases PromptLeases => (Leases ?? DefaultLeases) with { Stall = StallAfter };
@@ -40,8 +43,14 @@ public sealed record PipelineSettings(
     /// <summary>reference.conf's values, for settings built in code.</summary>
     public static readonly PromptLeases DefaultLeases = new(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5), 3);
 
-    /// <summary>Groups that may be in generation or waiting in the buffer at once: (η + 1)·B (see RolloutAdmission).</summary>
-    public int AdmissionCapacity => (MaxStaleness + 1) * GroupsPerStep;
+    /// <summary>
+    /// Groups that may be in generation or waiting in the buffer at once: (η − lag + 1)·B (see RolloutAdmission). A
+    /// forced lag uses up that much of the bound, so generators may run only the rest ahead.
+    /// </summary>
+    public int AdmissionCapacity => (MaxStaleness - PolicyLag + 1) * GroupsPerStep;
+
+    /// <summary>How far generators may run ahead of the learner by timing alone: η − lag (0 = synchronous).</summary>
+    public int RunAhead => MaxStaleness - PolicyLag;
 
     public static PipelineSettings FromConfig(SettingsReader r)
     {
@@ -66,10 +75,13 @@ public sealed record PipelineSettings(
                 r.GetDuration("generation-lease"),
                 r.GetDuration("verification-lease"),
                 TimeSpan.Zero,
-                r.GetInt("max-generation-failures", 1, 1000)));
+                r.GetInt("max-generation-failures", 1, 1000)),
+            r.GetInt("policy-lag", 0, 1000));
         foreach (var (key, value) in new[] { ("stall-after", settings.StallAfter), ("generation-lease", settings.PromptLeases.Generation),
                      ("verification-lease", settings.PromptLeases.Verification) })
             if (value <= TimeSpan.Zero) throw r.Fail(key, $"must be a positive duration, got {value.TotalSeconds:0.###} s");
+        if (settings.PolicyLag > settings.MaxStaleness)
+            throw r.Fail("policy-lag", $"must be ≤ max-staleness ({settings.MaxStaleness}), got {settings.PolicyLag}: every group it samples would be too stale to train on");
         if (settings.MiniBatches > settings.GroupsPerStep)
             throw r.Fail("mini-batches", $"must be ≤ groups-per-step ({settings.GroupsPerStep}), got {settings.MiniBatches}");
         return settings;
