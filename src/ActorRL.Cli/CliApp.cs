@@ -22,6 +22,7 @@ public static class CliApp
                      EvalCommand.Build(output),
                      LedgerCommand.Build(output),
                      PlotCommand.Build(output),
+                     ExperimentCommand.Build(output, error),
                      BenchCommand.Build(output),
                      LossCheckCommand.Build(output, error),
                      VerifyCommand.Build(output),
