@@ -42,11 +42,14 @@ internal sealed class ChildRun
     public string Metrics => Path.Combine(RunDirectory, "metrics.jsonl");
 
     /// <summary>Starts <c>actorrl train</c>; <paramref name="crashAt"/> sets ACTORRL_CRASH_AT (e.g. "step:3").</summary>
-    public Process Start(string? crashAt = null)
+    public Process Start(string? crashAt = null) => StartCli(crashAt, "train", _pipelineFile);
+
+    /// <summary>Starts <c>actorrl ARGS…</c> as a user would run it; <paramref name="crashAt"/> sets ACTORRL_CRASH_AT.</summary>
+    public static Process StartCli(string? crashAt, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "actorrl.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var arg in new[] { dll, "train", _pipelineFile }) info.ArgumentList.Add(arg);
+        foreach (var arg in args.Prepend(dll)) info.ArgumentList.Add(arg);
         info.Environment["ACTORRL_CRASH_AT"] = crashAt ?? "";
         info.Environment.Remove("CI"); // the child is a user's run, not a test run
         return Process.Start(info)!;
@@ -73,9 +76,13 @@ internal sealed class ChildRun
     }
 
     /// <summary>Runs to the end (or to the crash point) and returns the exit code and everything printed.</summary>
-    public async Task<(int Code, string Output)> RunAsync(string? crashAt = null, TimeSpan? timeout = null)
+    public Task<(int Code, string Output)> RunAsync(string? crashAt = null, TimeSpan? timeout = null) =>
+        RunCliAsync(crashAt, timeout, "train", _pipelineFile);
+
+    /// <summary><c>actorrl ARGS…</c> to the end (or to the crash point): the exit code and everything printed.</summary>
+    public static async Task<(int Code, string Output)> RunCliAsync(string? crashAt, TimeSpan? timeout, params string[] args)
     {
-        using var process = Start(crashAt);
+        using var process = StartCli(crashAt, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
