@@ -47,6 +47,19 @@ public sealed class ConfigCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AMicroBatchBudgetBelowTheLongestSequenceExitsTwoNamingTheKeyAndFileLine()
+    {
+        var file = Write("budget.conf", "actorrl {\n  model.max-seq-len = 128\n  learner.micro-batch-tokens = 64\n}");
+        var (code, _, error) = await CliRunner.Run("config", "check", file);
+        Assert.Equal(2, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("actorrl.learner.micro-batch-tokens", line);
+        Assert.Contains($"{file}:3", line);
+        Assert.Contains("got 64", line);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
     public async Task AnUnknownKeyExitsTwo()
     {
         var (code, _, error) = await CliRunner.Run("config", "check", "--set", "actorrl.run.sed=5");

@@ -19,22 +19,25 @@ public static class LossAggregations
         public override string ToString() => Name;
     }
 
+    // Each divides by a count of the whole update (o.Responses, o.Tokens), never by the batch in hand's own: over the
+    // micro-batches of one update the losses then sum to the unsplit loss (BatchTotals).
+
     // DAPO (arXiv 2503.14476): (1/Σ|y_i|) Σ ℓ — every token weighs the same, long responses are not diluted.
-    public static readonly Aggregation TokenMean = new("token-mean", (loss, lengths, _) => loss.sum() / lengths.sum());
+    public static readonly Aggregation TokenMean = new("token-mean", (loss, lengths, o) => o.Tokens is { } n ? loss.sum() / (double)n : loss.sum() / lengths.sum());
 
     // GRPO paper, GSPO, SSPO: (1/B) Σ_i (1/|y_i|) Σ_t ℓ. LUSPO's length-unbiased form (arXiv 2602.05261)
     // multiplies each response's term by |y_i|, making a sequence-level ratio's per-token gradient s_i·A_i/B.
     public static readonly Aggregation SeqMeanTokenMean = new("seq-mean-token-mean", (loss, lengths, o) =>
     {
         var perResponse = loss.sum(1) / lengths;
-        return (o.LengthUnbiased ? perResponse * lengths : perResponse).mean();
+        return (o.LengthUnbiased ? perResponse * lengths : perResponse).sum() / o.ResponsesOr(loss);
     });
 
     // Dr. GRPO paper form (arXiv 2503.20783): (1/B) Σ_i Σ_t ℓ.
-    public static readonly Aggregation SeqMeanTokenSum = new("seq-mean-token-sum", (loss, _, _) => loss.sum(1).mean());
+    public static readonly Aggregation SeqMeanTokenSum = new("seq-mean-token-sum", (loss, _, o) => loss.sum() / o.ResponsesOr(loss));
 
     // Dr. GRPO code form: (1/(B·K)) Σ ℓ with a constant K, so no response's tokens are reweighted by its length.
-    public static readonly Aggregation SeqMeanTokenSumNorm = new("seq-mean-token-sum-norm", (loss, _, o) => loss.sum() / (loss.shape[0] * o.NormLength));
+    public static readonly Aggregation SeqMeanTokenSumNorm = new("seq-mean-token-sum-norm", (loss, _, o) => loss.sum() / (o.ResponsesOr(loss) * o.NormLength));
 
     public static readonly IReadOnlyDictionary<string, Aggregation> ByName =
         new[] { TokenMean, SeqMeanTokenMean, SeqMeanTokenSum, SeqMeanTokenSumNorm }.ToDictionary(a => a.Name);
@@ -49,6 +52,11 @@ public static class LossAggregations
 
 /// <summary>
 /// <paramref name="NormLength"/>: K of <c>seq-mean-token-sum-norm</c>. <paramref name="LengthUnbiased"/>: LUSPO's
-/// weighting, only meaningful with <c>seq-mean-token-mean</c>.
+/// weighting, only meaningful with <c>seq-mean-token-mean</c>. <paramref name="Responses"/> and <paramref name="Tokens"/>:
+/// B and Σ|y_i| of the whole update when the loss is taken over one of its micro-batches (<see cref="BatchTotals"/>);
+/// null: the batch in hand is the whole update.
 /// </summary>
-public sealed record AggregationOptions(double NormLength = 1, bool LengthUnbiased = false);
+public sealed record AggregationOptions(double NormLength = 1, bool LengthUnbiased = false, long? Responses = null, long? Tokens = null)
+{
+    internal double ResponsesOr(Tensor loss) => Responses ?? loss.shape[0];
+}

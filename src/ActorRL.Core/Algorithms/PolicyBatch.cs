@@ -31,4 +31,11 @@ public sealed record PolicyBatch(Tensor NewLogProbs, Tensor BehaviourLogProbs, T
 
     /// <summary>[B,T] int64 subsentence span ids in [0,T); takes precedence over <see cref="TokenTexts"/>.</summary>
     public Tensor? SpanIds { get; init; }
+
+    /// <summary>
+    /// When this batch is one micro-batch of a larger optimizer update: that update's totals, which the loss
+    /// normalises by so the micro-batches' losses and gradients sum to the unsplit update's. null: the batch is the
+    /// whole update.
+    /// </summary>
+    public BatchTotals? Totals { get; init; }
 }

@@ -38,6 +38,9 @@ public sealed class PolicyLoss
         var mask = BoolMask(batch.Mask, b, t);
         var padding = mask.logical_not();
         RejectEmptyResponses(mask);
+        var totals = batch.Totals?.Validate();
+        if (totals is not null && (totals.Responses < b || totals.PaddedLength < t))
+            throw new ArgumentException($"batch totals ({totals.Responses} responses, longest {totals.PaddedLength}) cannot cover a [{b},{t}] micro-batch of them");
 
         // Inputs zeroed at padding so whatever the padding holds (NaN, inf) cannot reach the loss or the gradient.
         Tensor Working(Tensor x) => x.to(logp.dtype, logp.device).masked_fill(padding, 0);
@@ -59,7 +62,9 @@ public sealed class PolicyLoss
 
         // 2. Clip range, optionally scaled per unit by its entropy (SSPO).
         var clip = _settings.EntropyAdaptiveClip;
-        var scale = clip.Enabled ? EntropyAdaptiveClip.Scale(entropies!, mask, units, clip.MinScale, clip.MaxScale) : ones_like(newLogp);
+        var scale = clip.Enabled
+            ? EntropyAdaptiveClip.Scale(entropies!, mask, units, clip.MinScale, clip.MaxScale, BatchMeanEntropy(totals))
+            : ones_like(newLogp);
         var low = 1 - _settings.ClipLow * scale;
         var high = 1 + _settings.ClipHigh * scale;
 
@@ -74,7 +79,7 @@ public sealed class PolicyLoss
             importanceWeight = units.UnitMean(anchor - behaviour).exp().clamp_max(_settings.OffPolicy.IsCap).detach();
             tokenLoss = tokenLoss * importanceWeight;
         }
-        var surrogate = Aggregate(tokenLoss, mask, t);
+        var surrogate = Aggregate(tokenLoss, mask, t, totals);
 
         // 5. KL to the reference and entropy bonus, per token, aggregated like the surrogate (GRPO's objective form).
         Tensor? kl = null;
@@ -85,7 +90,7 @@ public sealed class PolicyLoss
             if (_settings.Kl.Enabled) total = total + _settings.Kl.Coef * kl;
         }
         if (_settings.EntropyCoef != 0) total = total - _settings.EntropyCoef * entropies!;
-        var loss = ReferenceEquals(total, tokenLoss) ? surrogate : Aggregate(total, mask, t);
+        var loss = ReferenceEquals(total, tokenLoss) ? surrogate : Aggregate(total, mask, t, totals);
 
         var metrics = PolicyLossMeasurement.Measure(new PolicyLossMeasurement.Inputs(
             ratio, advantages, low, high, _settings.DualClip, mask, units, newLogp, behaviour, entropies, surrogate, kl,
@@ -93,13 +98,19 @@ public sealed class PolicyLoss
         return new PolicyLossResult(loss.MoveToOuterDisposeScope(), metrics);
     }
 
-    private Tensor Aggregate(Tensor tokenLoss, Tensor mask, long paddedLength)
+    private Tensor Aggregate(Tensor tokenLoss, Tensor mask, long paddedLength, BatchTotals? totals)
     {
         // seq-mean-token-sum-norm with norm-length unset divides by the padded length, as verl does (pad to the
-        // generation limit to make it constant).
-        var options = new AggregationOptions(_settings.NormLength ?? paddedLength, _settings.LengthUnbiased);
+        // generation limit to make it constant); over micro-batches, the whole update's padded length.
+        var options = new AggregationOptions(_settings.NormLength ?? totals?.PaddedLength ?? paddedLength, _settings.LengthUnbiased,
+            totals?.Responses, totals?.Tokens);
         return LossAggregations.Aggregate(_settings.Aggregation, tokenLoss, mask, options);
     }
+
+    /// <summary>H̄ of the whole update when the batch is one of its micro-batches; null: this batch's own.</summary>
+    private static double? BatchMeanEntropy(BatchTotals? totals) =>
+        totals is null ? null
+        : totals.MeanEntropy ?? throw new ArgumentException("entropy-adaptive clipping over a micro-batch needs the whole update's mean entropy (BatchTotals.MeanEntropy)");
 
     private Tensor SpanIds(PolicyBatch batch, Tensor mask, long b, long t)
     {

@@ -51,6 +51,10 @@ public sealed record ActorRLSettings(
         if (settings.Generation.MaxNewTokens >= settings.Model.MaxSequenceLength)
             throw root.Section("generation").Fail("max-new-tokens",
                 $"must leave room for the prompt within actorrl.model.max-seq-len ({settings.Model.MaxSequenceLength}), got {settings.Generation.MaxNewTokens}");
+        if (settings.Learner.MicroBatchTokens is { } budget && budget < settings.Model.MaxSequenceLength)
+            throw root.Section("learner").Fail("micro-batch-tokens",
+                $"must hold the longest sequence the model accepts (actorrl.model.max-seq-len = {settings.Model.MaxSequenceLength} tokens, " +
+                $"prompt + response), got {budget}; raise it, lower max-seq-len, or set null to score each update whole");
         if (settings.Run.Deterministic && settings.Pipeline.RunAhead > 0)
             throw root.Section("run").Fail("deterministic",
                 $"true needs a synchronous run (actorrl.pipeline.max-staleness = 0, or = policy-lag), got max-staleness = {settings.Pipeline.MaxStaleness}" +

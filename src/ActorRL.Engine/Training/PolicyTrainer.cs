@@ -116,22 +116,21 @@ public sealed class PolicyTrainer : IPolicyTrainer
         var advantages = advantage.Advantages.to(ScalarType.Float32).data<float>().ToArray();
 
         var metrics = new MetricsAccumulator();
-        var parts = SplitGroups(batch.Count, _settings.Pipeline.MiniBatches)
-            .Select(groups => responses.Select((r, i) => (r.Group, r.GroupIndex, r.Rollout, Advantage: advantages[i]))
-                .Where(r => groups.Contains(r.GroupIndex))
-                .Select(r => (r.Group, r.Rollout, r.Advantage))
-                .ToList())
+        var updates = SplitGroups(batch.Count, _settings.Pipeline.MiniBatches)
+            .Select(groups => UpdateBatch.Of(responses.Select((r, i) => new TrainingResponse(r.Group, r.Rollout, advantages[i]))
+                .Where((_, i) => groups.Contains(responses[i].GroupIndex))
+                .ToList(), _settings.Learner.MicroBatchTokens))
             .ToList();
         // Log-probs that must not move during the step: the proximal policy (AReaL's decoupled objective: the
         // weights at the start of this learner step, for every mini-batch and epoch) and the reference policy.
-        var fixedLogProbs = parts.Select(FixedLogProbs).ToList();
+        var fixedLogProbs = updates.Select(u => u.MicroBatches.Select(FixedLogProbs).ToList()).ToList();
         for (var epoch = 0; epoch < _settings.Pipeline.PpoEpochs; epoch++)
         {
-            for (var p = 0; p < parts.Count; p++)
+            for (var p = 0; p < updates.Count; p++)
             {
                 using var stepScope = NewDisposeScope();
                 var lr = _rlSchedule.At(_rlUpdates++);
-                var (lossValue, lossMetrics, gradNorm) = UpdateOn(parts[p], fixedLogProbs[p], lr);
+                var (lossValue, lossMetrics, gradNorm) = UpdateOn(updates[p], fixedLogProbs[p], lr);
                 metrics.Add(lossValue, lossMetrics, gradNorm, lr);
             }
         }
@@ -140,14 +139,15 @@ public sealed class PolicyTrainer : IPolicyTrainer
         values["advantage_abs_mean"] = advantages.Length == 0 ? 0 : advantages.Average(a => Math.Abs(a));
         values["singleton_groups"] = advantage.SingletonGroups;
         values["zero_advantage_fraction"] = advantages.Length == 0 ? 0 : advantages.Count(a => a == 0) / (double)advantages.Length;
+        values["micro_batches"] = updates.Count == 0 ? 0 : updates.Average(u => u.MicroBatches.Count);
         return values;
     }
 
-    private static List<ScoringSequence> Sequences(IReadOnlyList<(RolloutGroup Group, Rollout Rollout, float Advantage)> part) =>
+    private static List<ScoringSequence> Sequences(IReadOnlyList<TrainingResponse> part) =>
         part.Select(p => new ScoringSequence(p.Group.PromptTokenIds, p.Rollout.TokenIds)).ToList();
 
-    /// <summary>Proximal and reference log-probs of a mini-batch, scored once before any update of the step.</summary>
-    private (Tensor? Proximal, Tensor? Reference) FixedLogProbs(IReadOnlyList<(RolloutGroup Group, Rollout Rollout, float Advantage)> part)
+    /// <summary>Proximal and reference log-probs of a micro-batch, scored once before any update of the step.</summary>
+    private (Tensor? Proximal, Tensor? Reference) FixedLogProbs(IReadOnlyList<TrainingResponse> part)
     {
         using var noGrad = no_grad();
         var options = new ScoreOptions(ScoringTemperature, ComputeEntropy: false);
@@ -160,15 +160,34 @@ public sealed class PolicyTrainer : IPolicyTrainer
     private static IPolicy Frozen(IPolicy? reference) => reference
         ?? throw new InvalidOperationException("the KL reference is taken when RL starts (RlStartsHere) or restored from a checkpoint; neither happened");
 
-    /// <summary>One optimizer update on a set of responses; returns the loss, its metrics and the gradient norm.</summary>
+    /// <summary>
+    /// One optimizer update: every micro-batch scored, its loss (normalised by the whole update's totals) back-propagated
+    /// and the gradients accumulated, then one clip and one AdamW step. Returns the update's loss, metrics and gradient norm.
+    /// </summary>
     private (double Loss, PolicyLossMetrics Metrics, double GradNorm) UpdateOn(
-        IReadOnlyList<(RolloutGroup Group, Rollout Rollout, float Advantage)> part, (Tensor? Proximal, Tensor? Reference) fixedLogProbs, double lr)
+        UpdateBatch update, IReadOnlyList<(Tensor? Proximal, Tensor? Reference)> fixedLogProbs, double lr)
     {
-        var sequences = Sequences(part);
-        var options = new ScoreOptions(ScoringTemperature, ComputeEntropy: true);
-        var (proximal, reference) = fixedLogProbs;
+        // A single micro-batch is the whole update and normalises by its own counts, exactly as before micro-batching.
+        var totals = update.MicroBatches.Count == 1 ? null
+            : _algorithm.EntropyAdaptiveClip.Enabled ? update.Totals with { MeanEntropy = MeanEntropy(update) }
+            : update.Totals;
+        _optimizer.ZeroGrad();
+        var loss = 0.0;
+        var metrics = new List<PolicyLossMetrics>(update.MicroBatches.Count);
+        for (var m = 0; m < update.MicroBatches.Count; m++)
+        {
+            using var microScope = NewDisposeScope();
+            var result = _loss.Compute(PolicyBatchOf(update.MicroBatches[m], fixedLogProbs[m], totals));
+            result.Loss.backward();
+            loss += result.Loss.to(ScalarType.Float64).item<double>();
+            metrics.Add(result.Metrics);
+        }
+        return (loss, PolicyLossMetrics.Combine(metrics), ClipAndStep(lr));
+    }
 
-        var scored = _policy.Score(sequences, options);
+    private PolicyBatch PolicyBatchOf(IReadOnlyList<TrainingResponse> part, (Tensor? Proximal, Tensor? Reference) fixedLogProbs, BatchTotals? totals)
+    {
+        var scored = _policy.Score(Sequences(part), new ScoreOptions(ScoringTemperature, ComputeEntropy: true));
         var width = scored.LogProbs.shape[1];
         var behaviour = new float[part.Count * width];
         for (var i = 0; i < part.Count; i++)
@@ -176,21 +195,36 @@ public sealed class PolicyTrainer : IPolicyTrainer
             var logProbs = part[i].Rollout.BehaviourLogProbs;
             for (var t = 0; t < logProbs.Count; t++) behaviour[i * width + t] = logProbs[t];
         }
-        var policyBatch = new PolicyBatch(
+        var device = scored.LogProbs.device;
+        return new PolicyBatch(
             scored.LogProbs,
-            tensor(behaviour, [part.Count, width], device: scored.LogProbs.device),
+            tensor(behaviour, [part.Count, width], device: device),
             scored.Mask,
-            tensor(part.Select(p => p.Advantage).ToArray(), device: scored.LogProbs.device))
+            tensor(part.Select(p => p.Advantage).ToArray(), device: device))
         {
-            ProximalLogProbs = proximal,
-            ReferenceLogProbs = reference,
+            ProximalLogProbs = fixedLogProbs.Proximal,
+            ReferenceLogProbs = fixedLogProbs.Reference,
             Entropies = scored.Entropies,
             TokenTexts = part.Select(p => p.Rollout.TokenTexts).ToList(),
+            Totals = totals,
         };
-        var result = _loss.Compute(policyBatch);
-        var loss = result.Loss.item<float>();
-        var gradNorm = Update(result.Loss, lr);
-        return (loss, result.Metrics, gradNorm);
+    }
+
+    /// <summary>
+    /// H̄ of the whole update under the current weights, for entropy-adaptive clipping over micro-batches: one extra
+    /// gradient-free scoring pass, the price of a clip range that must not depend on how the update was cut.
+    /// </summary>
+    private double MeanEntropy(UpdateBatch update)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var sum = 0.0;
+        foreach (var part in update.MicroBatches)
+        {
+            var scored = _policy.Score(Sequences(part), new ScoreOptions(ScoringTemperature, ComputeEntropy: true));
+            sum += (scored.Entropies! * scored.Mask).sum().to(ScalarType.Float64).item<double>();
+        }
+        return sum / update.Totals.Tokens;
     }
 
     /// <summary>The learner scores at the temperature the generators sampled at (greedy generation scores at 1).</summary>
@@ -200,6 +234,11 @@ public sealed class PolicyTrainer : IPolicyTrainer
     {
         _optimizer.ZeroGrad();
         loss.backward();
+        return ClipAndStep(lr);
+    }
+
+    private double ClipAndStep(double lr)
+    {
         var gradNorm = _settings.Learner.GradientClip > 0 ? _optimizer.ClipGradientNorm(_settings.Learner.GradientClip) : double.NaN;
         _optimizer.Step(lr);
         return gradNorm;

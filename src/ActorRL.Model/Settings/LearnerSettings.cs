@@ -15,6 +15,8 @@ namespace ActorRL.Model.Settings;
 /// <param name="Schedule">Decay after warm-up.</param>
 /// <param name="MinLearningRateRatio">Floor of linear/cosine decay as a fraction of the peak.</param>
 /// <param name="DecaySteps">Update at which decay reaches the floor; null = the stage's total number of updates.</param>
+/// <param name="MicroBatchTokens">Most padded tokens (rows × longest prompt + response) scored at once within one
+/// optimizer update, whose gradients then accumulate exactly; null = each update is scored whole.</param>
 public sealed record LearnerSettings(
     string Device,
     double LearningRate,
@@ -26,7 +28,8 @@ public sealed record LearnerSettings(
     int WarmupSteps,
     LearningRateDecay Schedule,
     double MinLearningRateRatio,
-    long? DecaySteps)
+    long? DecaySteps,
+    int? MicroBatchTokens = null)
 {
     public static LearnerSettings FromConfig(SettingsReader r)
     {
@@ -53,7 +56,8 @@ public sealed record LearnerSettings(
             r.GetInt("warmup-steps", 0),
             schedule,
             r.GetDouble("min-lr-ratio", 0, 1),
-            decaySteps);
+            decaySteps,
+            r.GetIntOrNull("micro-batch-tokens", 1));
     }
 
     /// <summary>The learning-rate schedule of a stage that runs <paramref name="stageSteps"/> updates.</summary>
