@@ -179,6 +179,8 @@ public sealed class PolicyTrainer : IPolicyTrainer
             using var microScope = NewDisposeScope();
             var result = _loss.Compute(PolicyBatchOf(update.MicroBatches[m], fixedLogProbs[m], totals));
             result.Loss.backward();
+            // Half-precision weights: each micro-batch's gradient is added into float32, not summed in bf16.
+            _optimizer.AccumulateGradients();
             loss += result.Loss.to(ScalarType.Float64).item<double>();
             metrics.Add(result.Metrics);
         }

@@ -41,7 +41,11 @@ public static class Checkpoint
             {
                 [VersionKey] = weights.Version.ToString(CultureInfo.InvariantCulture),
             };
-            files.Add(WriteAtomically(Path.Combine(directory, WeightsFile), weights.Tensors, weightMetadata));
+            // Half-precision parameters are saved as their float32 master weights: the checkpoint is the exact
+            // training state, and a resumed run goes on from it as an uninterrupted one does.
+            var tensors = new Dictionary<string, Tensor>(weights.Tensors, StringComparer.Ordinal);
+            foreach (var (name, master) in optimizer?.MasterWeights ?? new Dictionary<string, Tensor>()) tensors[name] = master.to(CPU, copy: true);
+            files.Add(WriteAtomically(Path.Combine(directory, WeightsFile), tensors, weightMetadata));
         }
 
         if (optimizer is not null)
@@ -78,7 +82,8 @@ public static class Checkpoint
         var (tensors, metadata) = SafeTensorsReader.ReadAll(weightsPath);
         if (!metadata.TryGetValue(VersionKey, out var versionText) || !long.TryParse(versionText, CultureInfo.InvariantCulture, out var version))
             throw new SafeTensorsFormatException(weightsPath, $"metadata lacks an integer '{VersionKey}'");
-        using (var weights = new PolicyWeights(version, tensors)) policy.LoadWeights(weights);
+        using var weights = new PolicyWeights(version, tensors);
+        policy.LoadWeights(weights);
 
         if (optimizer is not null)
         {
@@ -87,6 +92,8 @@ public static class Checkpoint
             if (!optimizerMetadata.TryGetValue(StepKey, out var stepText) || !long.TryParse(stepText, CultureInfo.InvariantCulture, out var step))
                 throw new SafeTensorsFormatException(optimizerPath, $"metadata lacks an integer '{StepKey}'");
             optimizer.LoadState(state, step);
+            // The weights file holds half-precision parameters' float32 masters; the parameters got them rounded.
+            optimizer.RestoreMasters(weights.Tensors);
         }
 
         if (generators is { Count: > 0 })

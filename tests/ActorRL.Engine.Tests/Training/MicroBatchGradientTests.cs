@@ -42,6 +42,26 @@ public class MicroBatchGradientTests
     [InlineData("dual-clip = 3.0, aggregation = token-mean")]
     public void A_micro_batched_step_equals_the_unsplit_step_with_batch_wide_terms(string algorithm) => AssertSameStep(algorithm);
 
+    [Fact]
+    public void A_bfloat16_learner_steps_through_micro_batches_on_float32_masters()
+    {
+        using var scope = NewDisposeScope();
+        var (trainer, policy) = Build("", microBatchTokens: 40, dtype: "bfloat16");
+        using var _ = trainer;
+        var metrics = trainer.Train(Batch(policy, seed: 11));
+        Assert.True(metrics["micro_batches"] >= 3);
+        Assert.True(double.IsFinite(metrics["loss"]) && metrics["grad_norm"] > 0, $"loss {metrics["loss"]}, grad norm {metrics["grad_norm"]}");
+        var masters = trainer.Optimizer.MasterWeights;
+        Assert.Equal(policy.NamedParameters().Select(p => p.Name).Order(), masters.Keys.Order());
+        foreach (var (name, parameter) in policy.NamedParameters())
+        {
+            Assert.Equal(ScalarType.BFloat16, parameter.dtype);
+            Assert.Equal(ScalarType.Float32, masters[name].dtype);
+            // The parameter the forward pass uses is its master, rounded.
+            Assert.True(parameter.detach().equal(masters[name].to(ScalarType.BFloat16)).all().item<bool>(), name);
+        }
+    }
+
     private static void AssertSameStep(string algorithm)
     {
         using var scope = NewDisposeScope();
@@ -73,9 +93,9 @@ public class MicroBatchGradientTests
         }
     }
 
-    private static (PolicyTrainer Trainer, IPolicy Policy) Build(string algorithm, int? microBatchTokens) => TinyTrainer.Build($$"""
+    private static (PolicyTrainer Trainer, IPolicy Policy) Build(string algorithm, int? microBatchTokens, string dtype = "float64") => TinyTrainer.Build($$"""
         actorrl {
-          model { d-model = 16, n-layers = 1, n-heads = 2, max-seq-len = 20, dtype = float64, tokenizer.alphabet = "0123456789+-=:., Answer" }
+          model { d-model = 16, n-layers = 1, n-heads = 2, max-seq-len = 20, dtype = {{dtype}}, tokenizer.alphabet = "0123456789+-=:., Answer" }
           algorithm { loss = grpo, {{algorithm}} }
           learner { lr = 3e-2, warmup-steps = 0, micro-batch-tokens = {{(microBatchTokens?.ToString() ?? "null")}} }
           pipeline { groups-per-step = 4, group-size = 4, rl-steps = 1, eval-size = 0, ppo-epochs = 2, mini-batches = 2 }
