@@ -189,7 +189,7 @@ public sealed class PolicyTrainer : IPolicyTrainer
 
     private PolicyBatch PolicyBatchOf(IReadOnlyList<TrainingResponse> part, (Tensor? Proximal, Tensor? Reference) fixedLogProbs, BatchTotals? totals)
     {
-        var scored = _policy.Score(Sequences(part), new ScoreOptions(ScoringTemperature, ComputeEntropy: true));
+        var scored = _policy.Score(Sequences(part), new ScoreOptions(ScoringTemperature, ComputeEntropy: true, EntropyGradient: _algorithm.EntropyCoef != 0));
         var width = scored.LogProbs.shape[1];
         var behaviour = new float[part.Count * width];
         for (var i = 0; i < part.Count; i++)
@@ -223,7 +223,7 @@ public sealed class PolicyTrainer : IPolicyTrainer
         var sum = 0.0;
         foreach (var part in update.MicroBatches)
         {
-            var scored = _policy.Score(Sequences(part), new ScoreOptions(ScoringTemperature, ComputeEntropy: true));
+            var scored = _policy.Score(Sequences(part), new ScoreOptions(ScoringTemperature, ComputeEntropy: true, EntropyGradient: false));
             sum += (scored.Entropies! * scored.Mask).sum().to(ScalarType.Float64).item<double>();
         }
         return sum / update.Totals.Tokens;

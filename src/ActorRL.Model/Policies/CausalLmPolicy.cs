@@ -100,15 +100,21 @@ public sealed class CausalLmPolicy : IPolicy
         var positions = arange(width, ScalarType.Int64, device).unsqueeze(0).expand(rows, width);
         var hidden = Model.Forward(tokenTensor, positions, attentionMask: null, cache: null);
         var index = tensor(predictedFrom, [rows, responseWidth, 1], device: device).expand(rows, responseWidth, hidden.shape[2]);
-        var logits = ForSoftmax(Model.Logits(hidden.gather(1, index)), Tokenizer.VocabularySize);
         var temperature = options.Temperature is 0 or 1 ? 1.0 : options.Temperature;
-        var logProbs = F.log_softmax(temperature == 1.0 ? logits : logits / temperature, -1);
+        var logProbs = LogSoftmaxFreeingLogits(Model.Logits(hidden.gather(1, index)), temperature);
         var maskTensor = tensor(mask, [rows, responseWidth], device: device).to(logProbs.dtype);
         var targetTensor = tensor(targets, [rows, responseWidth, 1], device: device);
         var tokenLogProbs = logProbs.gather(-1, targetTensor).squeeze(-1) * maskTensor;
         Tensor? entropies = null;
         if (options.ComputeEntropy)
-            entropies = -(logProbs.exp() * logProbs).sum(-1) * maskTensor;
+        {
+            using var graph = options.EntropyGradient ? null : no_grad();
+            using var probabilities = logProbs.exp();
+            using var weighted = probabilities * logProbs;
+            entropies = -weighted.sum(-1) * maskTensor;
+        }
+        // The [B, T, V] log-probs stay alive only as long as the graph needs them (log_softmax's backward).
+        logProbs.Dispose();
         return new ScoreResult(tokenLogProbs, entropies, maskTensor, lengths);
 
         long CheckId(int id, int row) =>
@@ -117,8 +123,26 @@ public sealed class CausalLmPolicy : IPolicy
                 : throw new ArgumentException($"sequence {row} holds token id {id}, outside the vocabulary (size {Model.VocabularySize})", nameof(batch));
     }
 
-    /// <summary>Half-precision logits are widened to float32 before softmax: log-probs of rare tokens and the
-    /// ratios built from them are too coarse in 8 mantissa bits.</summary>
+    /// <summary>
+    /// log softmax(logits / T) over the tokenizer's ids, freeing every [B, T, V] step on the way as soon as the next
+    /// exists: none of them is needed by the backward pass (log_softmax keeps its own output; the matmul, the
+    /// narrowing, the widening and the division need no values back), so only one such tensor is held at a time.
+    /// Half-precision logits are widened to float32 before softmax: log-probs of rare tokens and the ratios built
+    /// from them are too coarse in 8 mantissa bits.
+    /// </summary>
+    private Tensor LogSoftmaxFreeingLogits(Tensor logits, double temperature)
+    {
+        var current = logits;
+        Tensor Then(Tensor next)
+        {
+            if (!ReferenceEquals(next, current)) current.Dispose();
+            return current = next;
+        }
+        Then(ForSoftmax(current, Tokenizer.VocabularySize));
+        if (temperature != 1.0) Then(current / temperature);
+        return Then(F.log_softmax(current, -1));
+    }
+
     /// <summary>
     /// Logits ready for a softmax: half precision widened to float32, and only the tokenizer's ids kept. A model's
     /// output layer may be padded past the tokenizer (Qwen2.5: 151,936 rows for 151,665 ids); those rows are no

@@ -7,7 +7,9 @@ public sealed record ScoringSequence(IReadOnlyList<int> Prompt, IReadOnlyList<in
 
 /// <param name="Temperature">Must equal the sampling temperature for ratios to compare like with like (0 is scored as 1, as greedy sampling records).</param>
 /// <param name="ComputeEntropy">Entropies cost one more pass over [B, T, V]; skip them when unused.</param>
-public sealed record ScoreOptions(double Temperature = 1.0, bool ComputeEntropy = true);
+/// <param name="EntropyGradient">Whether the entropies carry a gradient (an entropy bonus needs one; entropy-adaptive
+/// clipping and metrics do not). Without one they are computed outside the graph, which saves a [B, T, V] tensor.</param>
+public sealed record ScoreOptions(double Temperature = 1.0, bool ComputeEntropy = true, bool EntropyGradient = true);
 
 /// <summary>
 /// Per-token scores of a batch of responses, laid out [B, T] with T the longest response; position t of row b
