@@ -1,4 +1,5 @@
 using ActorRL.Model.HuggingFace;
+using ActorRL.Model.Lora;
 using ActorRL.Model.Policies;
 using ActorRL.Model.Settings;
 using ActorRL.Model.Tokenizers;
@@ -29,12 +30,25 @@ public static class PolicyFactory
     /// a pretrained family (qwen2, qwen3, llama) loaded from its Hugging Face folder in the configured dtype (the seed
     /// is unused).
     /// </summary>
-    public static CausalLmPolicy Create(ModelSettings settings, ITokenizer tokenizer, long seed, Device? device = null) =>
-        settings.Family is { } family
-            ? HuggingFaceLoader.WithTokenizer(
-                HuggingFaceLoader.LoadDecoder(settings.ModelPath!, settings.MaxSequenceLength, device ?? CPU, settings.DType, family),
-                tokenizer, settings.ModelPath!)
-            : new CausalLmPolicy(new TinyGptModel(settings.TinyGpt(tokenizer.VocabularySize), seed, device ?? CPU, settings.DType), tokenizer);
+    /// With <c>model.lora</c>, the pretrained decoder is frozen and wrapped with adapters drawn from <paramref name="seed"/>
+    /// (B = 0, so the policy starts as the base model).
+    public static CausalLmPolicy Create(ModelSettings settings, ITokenizer tokenizer, long seed, Device? device = null)
+    {
+        if (settings.Family is not { } family)
+            return new CausalLmPolicy(new TinyGptModel(settings.TinyGpt(tokenizer.VocabularySize), seed, device ?? CPU, settings.DType), tokenizer);
+        var decoder = HuggingFaceLoader.LoadDecoder(settings.ModelPath!, settings.MaxSequenceLength, device ?? CPU, settings.DType, family);
+        if (settings.Lora is not { } lora) return HuggingFaceLoader.WithTokenizer(decoder, tokenizer, settings.ModelPath!);
+        var adapted = new LoraModel(decoder, lora, seed);
+        try
+        {
+            return new CausalLmPolicy(adapted, tokenizer);
+        }
+        catch
+        {
+            adapted.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>
     /// Everything about a pretrained model folder that can fail, checked from headers alone (config.json, tensor

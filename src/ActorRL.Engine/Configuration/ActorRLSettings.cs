@@ -55,6 +55,9 @@ public sealed record ActorRLSettings(
             throw root.Section("learner").Fail("micro-batch-tokens",
                 $"must hold the longest sequence the model accepts (actorrl.model.max-seq-len = {settings.Model.MaxSequenceLength} tokens, " +
                 $"prompt + response), got {budget}; raise it, lower max-seq-len, or set null to score each update whole");
+        if (settings.Run.Deterministic && settings.Model.Lora is { Dropout: > 0 } lora)
+            throw root.Section("model.lora").Fail("dropout",
+                $"must be 0 with actorrl.run.deterministic = true (dropout draws from the global random generator, which a resume does not restore), got {lora.Dropout}");
         if (settings.Run.Deterministic && settings.Pipeline.RunAhead > 0)
             throw root.Section("run").Fail("deterministic",
                 $"true needs a synchronous run (actorrl.pipeline.max-staleness = 0, or = policy-lag), got max-staleness = {settings.Pipeline.MaxStaleness}" +

@@ -1,5 +1,6 @@
 using ActorRL.Model.Policies;
 using ActorRL.Model.Layers;
+using ActorRL.Model.Lora;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -77,16 +78,16 @@ public sealed class DecoderAttention : nn.Module
     /// <param name="x">[B, T, hidden]</param>
     /// <param name="cos">RoPE angles at the tokens' positions, [B, 1, T, head_dim] (sin likewise).</param>
     /// <param name="mask">Boolean [B, 1, T, S] or null for plain causal attention (empty cache only).</param>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layer)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layer, LoraAdapters? lora)
     {
         var (b, t) = (x.shape[0], x.shape[1]);
-        var q = q_proj.forward(x).view(b, t, _heads, _headDim);
-        var k = k_proj.forward(x).view(b, t, _kvHeads, _headDim);
+        var q = Projection.Apply(q_proj, x, lora?.For(layer, "q_proj")).view(b, t, _heads, _headDim);
+        var k = Projection.Apply(k_proj, x, lora?.For(layer, "k_proj")).view(b, t, _kvHeads, _headDim);
         if (q_norm is not null) (q, k) = (q_norm.forward(q), k_norm!.forward(k));
         // All three families rotate in the rotate-half layout (dimension i pairs with i + head_dim/2), TinyGpt's too.
         q = RotaryEmbedding.Apply(q.transpose(1, 2), cos, sin);
         k = RotaryEmbedding.Apply(k.transpose(1, 2), cos, sin);
-        var v = v_proj.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
+        var v = Projection.Apply(v_proj, x, lora?.For(layer, "v_proj")).view(b, t, _kvHeads, _headDim).transpose(1, 2);
         if (cache is not null) (k, v) = cache.Append(layer, k, v);
         var group = _heads / _kvHeads;
         if (group > 1)
@@ -96,12 +97,31 @@ public sealed class DecoderAttention : nn.Module
         }
         // libtorch's is_causal mask is top-left aligned, so it is only right when queries and keys coincide.
         var y = F.scaled_dot_product_attention(q, k, v, mask, 0.0, is_casual: mask is null);
-        return o_proj.forward(y.transpose(1, 2).reshape(b, t, _heads * _headDim));
+        return Projection.Apply(o_proj, y.transpose(1, 2).reshape(b, t, _heads * _headDim), lora?.For(layer, "o_proj"));
     }
+
+    /// <summary>(in, out) features of each projection, for adapters.</summary>
+    public static IReadOnlyDictionary<string, (long In, long Out)> ProjectionShapes(DecoderConfig config) => new Dictionary<string, (long, long)>
+    {
+        ["q_proj"] = (config.HiddenSize, (long)config.Heads * config.HeadDim),
+        ["k_proj"] = (config.HiddenSize, (long)config.KeyValueHeads * config.HeadDim),
+        ["v_proj"] = (config.HiddenSize, (long)config.KeyValueHeads * config.HeadDim),
+        ["o_proj"] = ((long)config.Heads * config.HeadDim, config.HiddenSize),
+        ["gate_proj"] = (config.HiddenSize, config.IntermediateSize),
+        ["up_proj"] = (config.HiddenSize, config.IntermediateSize),
+        ["down_proj"] = (config.IntermediateSize, config.HiddenSize),
+    };
+}
+
+/// <summary>A projection W x, plus its LoRA adapter's scale · B A x when it has one.</summary>
+internal static class Projection
+{
+    public static Tensor Apply(Linear projection, Tensor x, LoraAdapter? adapter) =>
+        adapter is null ? projection.forward(x) : projection.forward(x) + adapter.Delta(x);
 }
 
 /// <summary>SwiGLU feed-forward (Shazeer 2020): down_proj(silu(gate_proj(x)) · up_proj(x)), no biases.</summary>
-public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
+public sealed class SwiGluMlp : nn.Module
 {
     private readonly Linear gate_proj;
     private readonly Linear up_proj;
@@ -115,7 +135,10 @@ public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => down_proj.forward(F.silu(gate_proj.forward(x)) * up_proj.forward(x));
+    public Tensor Forward(Tensor x, int layer, LoraAdapters? lora) =>
+        Projection.Apply(down_proj,
+            F.silu(Projection.Apply(gate_proj, x, lora?.For(layer, "gate_proj"))) * Projection.Apply(up_proj, x, lora?.For(layer, "up_proj")),
+            lora?.For(layer, "down_proj"));
 }
 
 /// <summary>Pre-norm block: x + self_attn(input_layernorm(x)), then x + mlp(post_attention_layernorm(x)).</summary>
@@ -135,10 +158,10 @@ public sealed class DecoderLayer : nn.Module
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layer)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layer, LoraAdapters? lora)
     {
-        x = x + self_attn.Forward(input_layernorm.forward(x), cos, sin, mask, cache, layer);
-        return x + mlp.forward(post_attention_layernorm.forward(x));
+        x = x + self_attn.Forward(input_layernorm.forward(x), cos, sin, mask, cache, layer, lora);
+        return x + mlp.Forward(post_attention_layernorm.forward(x), layer, lora);
     }
 }
 
@@ -174,7 +197,7 @@ public sealed class DecoderBackbone : nn.Module
     /// <summary>The token embedding [vocab, hidden] (also the output layer when embeddings are tied).</summary>
     public Parameter EmbeddingWeight => embed_tokens.weight!;
 
-    public Tensor Forward(Tensor tokenIds, Tensor positionIds, Tensor? attentionMask, KvCache? cache)
+    public Tensor Forward(Tensor tokenIds, Tensor positionIds, Tensor? attentionMask, KvCache? cache, LoraAdapters? lora)
     {
         var (b, t) = (tokenIds.shape[0], tokenIds.shape[1]);
         var x = embed_tokens.forward(tokenIds);
@@ -182,7 +205,7 @@ public sealed class DecoderBackbone : nn.Module
         var flatPositions = positionIds.reshape(-1);
         var cos = rope_cos.index_select(0, flatPositions).view(b, 1, t, _headDim);
         var sin = rope_sin.index_select(0, flatPositions).view(b, 1, t, _headDim);
-        for (var i = 0; i < layers.Count; i++) x = layers[i].Forward(x, cos, sin, attentionMask, cache, i);
+        for (var i = 0; i < layers.Count; i++) x = layers[i].Forward(x, cos, sin, attentionMask, cache, i, lora);
         return norm.forward(x);
     }
 }
@@ -198,6 +221,9 @@ public sealed class DecoderForCausalLM : nn.Module, ICausalLanguageModel
 {
     private readonly DecoderBackbone model;
     private readonly Linear? lm_head;
+    // Not a registered component: the adapters are not part of the Hugging Face model (loading and saving a folder
+    // never sees them); LoraModel owns them and attaches them here.
+    private LoraAdapters? _adapters;
 
     /// <summary>
     /// Allocates every parameter directly on <paramref name="device"/> in <paramref name="dtype"/> (no CPU float32
@@ -236,7 +262,7 @@ public sealed class DecoderForCausalLM : nn.Module, ICausalLanguageModel
     {
         if (attentionMask is null && cache is { Length: > 0 })
             throw new ArgumentException("decoding after cached positions needs an explicit attention mask", nameof(attentionMask));
-        var hidden = model.Forward(tokenIds, positionIds, attentionMask, cache);
+        var hidden = model.Forward(tokenIds, positionIds, attentionMask, cache, _adapters);
         cache?.Advance(tokenIds.shape[1]);
         return hidden;
     }
@@ -250,6 +276,9 @@ public sealed class DecoderForCausalLM : nn.Module, ICausalLanguageModel
         named_parameters().Select(p => (p.name, p.parameter)).ToList();
 
     public ICausalLanguageModel CreateEmpty(Device device) => new DecoderForCausalLM(Config, MaxSequenceLength, device, DType);
+
+    /// <summary>Every projection named in <paramref name="adapters"/> adds its adapter's output from now on (null: none).</summary>
+    internal void AttachAdapters(LoraAdapters? adapters) => _adapters = adapters;
 
     /// <summary>Hugging Face's _init_weights, drawn from our own generator (the global RNG stays untouched).</summary>
     private void Initialise(long seed)

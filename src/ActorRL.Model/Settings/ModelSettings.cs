@@ -42,7 +42,8 @@ public sealed record ModelSettings(
     string? ModelPath = null,
     bool UseChatTemplate = true,
     string? SystemPrompt = null,
-    bool? EnableThinking = null)
+    bool? EnableThinking = null,
+    LoraSettings? Lora = null)
 {
     public static readonly string[] Architectures = ["tiny-gpt", "qwen2", "qwen3", "llama"];
 
@@ -98,7 +99,8 @@ public sealed record ModelSettings(
             modelPath,
             r.GetBool("chat-template"),
             r.GetStringOrNull("system-prompt"),
-            r.GetBoolOrNull("enable-thinking"));
+            r.GetBoolOrNull("enable-thinking"),
+            LoraSettings.FromConfig(r.Section("lora"), architecture, FamilyOf(architecture) is not null));
     }
 
     public TinyGptConfig TinyGpt(int vocabularySize) =>
