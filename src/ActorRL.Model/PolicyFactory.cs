@@ -38,7 +38,7 @@ public static class PolicyFactory
             return new CausalLmPolicy(new TinyGptModel(settings.TinyGpt(tokenizer.VocabularySize), seed, device ?? CPU, settings.DType), tokenizer);
         var decoder = HuggingFaceLoader.LoadDecoder(settings.ModelPath!, settings.MaxSequenceLength, device ?? CPU, settings.DType, family);
         if (settings.Lora is not { } lora) return HuggingFaceLoader.WithTokenizer(decoder, tokenizer, settings.ModelPath!);
-        var adapted = new LoraModel(decoder, lora, seed);
+        var adapted = new LoraModel(decoder, lora, seed, settings.ModelPath!);
         try
         {
             return new CausalLmPolicy(adapted, tokenizer);

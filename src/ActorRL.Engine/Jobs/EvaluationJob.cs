@@ -21,7 +21,7 @@ public static class EvaluationJob
         var tokenizer = PolicyFactory.CreateTokenizer(settings.Model, task.Alphabet);
         var encoding = PromptEncoding.For(settings.Model, tokenizer);
         using var policy = PolicyFactory.Create(settings.Model, tokenizer, settings.Run.Seed, DeviceSelection.Resolve(settings.Learner.Device));
-        Checkpoint.Load(checkpointDirectory, policy);
+        ActorRL.Engine.Persistence.RunPolicy.LoadVerified(checkpointDirectory, policy);
         using var verifier = new IsolatedVerifier(task.Verifier, settings.Verifier.Timeout);
         bool Correct(string gold, string response) => verifier.Verify(gold, response).Verdict?.Correct == true;
 

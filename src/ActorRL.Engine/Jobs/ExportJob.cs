@@ -48,7 +48,7 @@ public static class ExportJob
     {
         var model = settings.Model;
         using var policy = PolicyFactory.Create(model, PolicyFactory.CreateTokenizer(model), seed: 0, CPU);
-        Checkpoint.Load(checkpointDirectory, policy);
+        RunPolicy.LoadVerified(checkpointDirectory, policy);
         var lora = (LoraModel)policy.Model;
         if (kind == AdapterExport.Merge)
         {

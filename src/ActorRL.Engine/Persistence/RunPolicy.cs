@@ -39,6 +39,22 @@ public static class RunPolicy
 
     /// <summary>The committed checkpoint in <paramref name="checkpointDirectory"/> (a folder of the run), verified.</summary>
     /// <exception cref="PolicyUnavailableException">The ledger did not commit that folder, or its files do not match.</exception>
+    /// <summary>
+    /// Loads a verified checkpoint's weights into <paramref name="policy"/>; adapters trained on another base than the
+    /// one the settings name are refused as a <see cref="PolicyUnavailableException"/>, never loaded.
+    /// </summary>
+    public static void LoadVerified(string checkpointDirectory, ActorRL.Model.Policies.IPolicy policy)
+    {
+        try
+        {
+            ActorRL.Model.Checkpoints.Checkpoint.Load(checkpointDirectory, policy);
+        }
+        catch (ActorRL.Model.Checkpoints.CheckpointMismatchException e)
+        {
+            throw new PolicyUnavailableException(e.Message);
+        }
+    }
+
     public static async Task<CommittedPolicy> AtAsync(PersistenceSettings settings, string runDirectory, string checkpointDirectory)
     {
         var relative = Path.GetRelativePath(Path.GetFullPath(runDirectory), Path.GetFullPath(checkpointDirectory));

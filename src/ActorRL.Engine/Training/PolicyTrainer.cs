@@ -300,7 +300,14 @@ public sealed class PolicyTrainer : IPolicyTrainer
 
     public void LoadCheckpoint(string directory, int rlStep)
     {
-        Checkpoint.Load(directory, _policy, _optimizer);
+        try
+        {
+            Checkpoint.Load(directory, _policy, _optimizer);
+        }
+        catch (CheckpointMismatchException e)
+        {
+            throw new CheckpointUnavailableException(e.Message + "; restore that base folder, or start over with --fresh");
+        }
         _rlUpdates = (long)rlStep * _settings.Pipeline.PpoEpochs * _settings.Pipeline.MiniBatches;
         if (!_algorithm.Kl.Enabled) return;
         var reference = Path.Combine(directory, ReferenceFolder);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using ActorRL.Core.IO;
+using ActorRL.Model.Lora;
 using ActorRL.Model.Policies;
 using ActorRL.Model.SafeTensors;
 using ActorRL.Model.Training;
@@ -41,6 +42,9 @@ public static class Checkpoint
             {
                 [VersionKey] = weights.Version.ToString(CultureInfo.InvariantCulture),
             };
+            // Adapters mean nothing without their base: record which weights they were trained on.
+            if (AdaptersOf(policy) is { } lora)
+                foreach (var (key, value) in lora.Fingerprint.Metadata) weightMetadata[key] = value;
             // Half-precision parameters are saved as their float32 master weights: the checkpoint is the exact
             // training state, and a resumed run goes on from it as an uninterrupted one does.
             var tensors = new Dictionary<string, Tensor>(weights.Tensors, StringComparer.Ordinal);
@@ -83,6 +87,7 @@ public static class Checkpoint
         if (!metadata.TryGetValue(VersionKey, out var versionText) || !long.TryParse(versionText, CultureInfo.InvariantCulture, out var version))
             throw new SafeTensorsFormatException(weightsPath, $"metadata lacks an integer '{VersionKey}'");
         using var weights = new PolicyWeights(version, tensors);
+        if (AdaptersOf(policy)?.Fingerprint.Mismatch(metadata) is { } why) throw new CheckpointMismatchException($"{directory}: {why}");
         policy.LoadWeights(weights);
 
         if (optimizer is not null)
@@ -110,6 +115,8 @@ public static class Checkpoint
         return metadata;
     }
 
+    private static LoraModel? AdaptersOf(IPolicy policy) => (policy as CausalLmPolicy)?.Model as LoraModel;
+
     private static CheckpointFile WriteAtomically(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
         var temporary = DurableFile.TemporaryOf(path);
@@ -120,3 +127,6 @@ public static class Checkpoint
         return new CheckpointFile(path, stream.Length, hash);
     }
 }
+
+/// <summary>A checkpoint that is intact but belongs to another model (LoRA adapters of a different base); never loaded.</summary>
+public sealed class CheckpointMismatchException(string message) : Exception(message);

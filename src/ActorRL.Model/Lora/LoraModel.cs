@@ -15,13 +15,18 @@ namespace ActorRL.Model.Lora;
 public sealed class LoraModel : ICausalLanguageModel
 {
     private readonly long _seed;
+    private readonly Lazy<BaseModelFingerprint> _fingerprint;
 
-    public LoraModel(DecoderForCausalLM baseModel, LoraSettings settings, long seed)
+    /// <param name="baseFolder">The Hugging Face folder the base weights were loaded from (fingerprinted for checkpoints).</param>
+    public LoraModel(DecoderForCausalLM baseModel, LoraSettings settings, long seed, string baseFolder)
     {
         ArgumentNullException.ThrowIfNull(baseModel);
         ArgumentNullException.ThrowIfNull(settings);
         Base = baseModel;
         _seed = seed;
+        BaseFolder = baseFolder;
+        // Hashing gigabytes of weights is paid once, and only by whoever checkpoints (the learner, export, eval).
+        _fingerprint = new Lazy<BaseModelFingerprint>(() => BaseModelFingerprint.Of(baseFolder));
         foreach (var (_, parameter) in baseModel.NamedParameters()) parameter.requires_grad = false;
         Adapters = new LoraAdapters(baseModel.Config.Layers, DecoderAttention.ProjectionShapes(baseModel.Config), settings, seed,
             baseModel.Device, baseModel.DType);
@@ -29,6 +34,10 @@ public sealed class LoraModel : ICausalLanguageModel
     }
 
     public DecoderForCausalLM Base { get; }
+    public string BaseFolder { get; }
+
+    /// <summary>The base folder and a SHA-256 of its weights, which checkpoints of these adapters record and check.</summary>
+    public BaseModelFingerprint Fingerprint => _fingerprint.Value;
     public LoraAdapters Adapters { get; }
     public LoraSettings Settings => Adapters.Settings;
 
@@ -60,7 +69,7 @@ public sealed class LoraModel : ICausalLanguageModel
             var source = Base.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
             foreach (var (name, parameter) in copy.NamedParameters()) parameter.copy_(source[name]);
         }
-        return new LoraModel(copy, Settings, _seed);
+        return new LoraModel(copy, Settings, _seed, BaseFolder);
     }
 
     /// <summary>W + scale · B A for every adapted weight of the base, as new tensors (the base is unchanged).</summary>

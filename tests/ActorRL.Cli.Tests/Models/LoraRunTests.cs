@@ -113,6 +113,31 @@ public sealed class LoraRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Adapters_are_never_exported_or_resumed_on_top_of_a_different_base()
+    {
+        var checkpoint = SafeTensorsReader.ReadAll(Path.Combine(Checkpoint3, Checkpoint.WeightsFile)).Metadata;
+        Assert.Equal(Path.GetFullPath(_model), checkpoint["actorrl.lora.base"]);
+        Assert.Matches("^[0-9a-f]{64}$", checkpoint["actorrl.lora.base-sha256"]);
+
+        // The base folder's weights are replaced by another model's.
+        var other = Path.Combine(_root, "other");
+        var init = await CliRunner.Run("model", "init", "--architecture", "qwen3", "--tokenizer", Path.Combine(_root, "tokenizer"), "--hidden-size", "32",
+            "--layers", "1", "--heads", "2", "--kv-heads", "1", "--head-dim", "32", "--intermediate-size", "48", "--max-position-embeddings", "256",
+            "--seed", "9", "--out", other);
+        Assert.True(init.Code == 0, init.Err);
+        File.Copy(Path.Combine(other, "model.safetensors"), Path.Combine(_model, "model.safetensors"), overwrite: true);
+
+        var export = await CliRunner.Run("export", _runDir, "--merge", "--out", Path.Combine(_root, "merged"));
+        Assert.Equal(2, export.Code);
+        Assert.Contains("were trained on the base", export.Err);
+        Assert.False(Directory.Exists(Path.Combine(_root, "merged")));
+        var resume = await CliRunner.Run("train", _pipeline, "--set", "actorrl.pipeline.rl-steps=5");
+        Assert.Equal(1, resume.Code);
+        Assert.Contains("cannot resume", resume.Err + resume.Out);
+        Assert.Contains("were trained on the base", resume.Err + resume.Out);
+    }
+
+    [Fact]
     public async Task A_lora_run_must_say_how_it_is_exported()
     {
         var (code, _, error) = await CliRunner.Run("export", _runDir, "--out", Path.Combine(_root, "plain"));
