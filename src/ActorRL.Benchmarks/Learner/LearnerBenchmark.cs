@@ -20,7 +20,8 @@ public sealed record LearnerBenchmarkOptions(
     int PromptTokens,
     int ResponseTokens,
     int Updates,
-    int Seed = 1);
+    int Seed = 1,
+    int? LoraRank = null);
 
 /// <summary>
 /// The learner's memory and time per update on a real-vocabulary model, unsplit and under several micro-batch token
@@ -30,14 +31,15 @@ public sealed record LearnerBenchmarkOptions(
 /// </summary>
 public static class LearnerBenchmark
 {
-    /// <param name="loadPolicy">A fresh copy of the model for each case (its trainer owns and disposes it).</param>
-    public static void Run(TextWriter output, Func<IPolicy> loadPolicy, LearnerBenchmarkOptions options)
+    /// <param name="loadPolicy">A fresh copy of the model for each case (its trainer owns and disposes it), with LoRA
+    /// adapters of the given rank on every projection, or without (null).</param>
+    public static void Run(TextWriter output, Func<int?, IPolicy> loadPolicy, LearnerBenchmarkOptions options)
     {
         if (!PeakResidentMemory.Supported)
             throw new PlatformNotSupportedException("bench learner measures peak resident memory through /proc/self/clear_refs (Linux only)");
         int vocabulary;
         long parameters;
-        using (var probe = loadPolicy())
+        using (var probe = loadPolicy(null))
             (vocabulary, parameters) = (probe.Tokenizer.VocabularySize, probe.NamedParameters().Sum(p => p.Parameter.numel()));
         output.WriteLine($"Learner update, {vocabulary:N0}-token vocabulary, {parameters:N0} parameters, {Environment.ProcessorCount} CPU threads; " +
                          $"prompts {options.PromptTokens} tokens, responses {options.ResponseTokens / 4}–{options.ResponseTokens}; {options.Updates} timed update(s) per case");
@@ -49,11 +51,38 @@ public static class LearnerBenchmark
         foreach (var responses in options.Batches)
         {
             var batch = Batch(vocabulary, responses, options, random);
-            var unsplit = Measure(loadPolicy, batch, null, options.Updates);
+            var unsplit = Measure(() => loadPolicy(null), batch, null, options.Updates);
             Print(output, responses, "unsplit", unsplit, unsplit);
             foreach (var budget in options.Budgets)
-                Print(output, responses, budget.ToString(CultureInfo.InvariantCulture), Measure(loadPolicy, batch, budget, options.Updates), unsplit);
+                Print(output, responses, budget.ToString(CultureInfo.InvariantCulture), Measure(() => loadPolicy(null), batch, budget, options.Updates), unsplit);
         }
+        if (options.LoraRank is { } rank) CompareLora(output, loadPolicy, rank, Batch(vocabulary, options.Batches[^1], options, random), options);
+    }
+
+    /// <summary>Full fine-tuning vs LoRA on the same batch: what trains, what a weight snapshot to generators weighs, the update's cost.</summary>
+    private static void CompareLora(TextWriter output, Func<int?, IPolicy> loadPolicy, int rank, IReadOnlyList<RolloutGroup> batch, LearnerBenchmarkOptions options)
+    {
+        var budget = options.Budgets[0];
+        output.WriteLine();
+        output.WriteLine($"Full fine-tuning vs LoRA (rank {rank}, every projection), {batch.Sum(g => g.Rollouts.Count)} responses, budget {budget}:");
+        output.WriteLine($"{"variant",-12} {"trainable",12} {"sync MiB/version",17} {"vs full",8} {"peak MiB",9} {"s/update",9} {"vs full",8}");
+        (long Trainable, long SyncBytes, CaseResult Result) Case(int? lora)
+        {
+            long trainable, bytes;
+            using (var probe = loadPolicy(lora))
+            {
+                trainable = probe.NamedParameters().Sum(p => p.Parameter.numel());
+                using var snapshot = probe.ExportWeights();
+                bytes = snapshot.ByteCount;
+            }
+            return (trainable, bytes, Measure(() => loadPolicy(lora), batch, budget, options.Updates));
+        }
+        var full = Case(null);
+        var adapted = Case(rank);
+        foreach (var (name, c) in new[] { ("full", full), ($"LoRA r={rank}", adapted) })
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-12} {c.Trainable,12:N0} {c.SyncBytes / 1048576.0,17:0.000} {c.SyncBytes / (double)full.SyncBytes,7:0.000}× " +
+                $"{c.Result.PeakBytes / 1048576.0,9:0} {c.Result.SecondsPerUpdate,9:0.00} {c.Result.SecondsPerUpdate / full.Result.SecondsPerUpdate,7:0.00}×"));
     }
 
     private sealed record CaseResult(double MicroBatches, long PeakBytes, double SecondsPerUpdate);

@@ -1,6 +1,10 @@
 using System.CommandLine;
 using ActorRL.Benchmarks.Learner;
+using ActorRL.Core.Configuration;
+using ActorRL.Model;
+using ActorRL.Model.Decoder;
 using ActorRL.Model.HuggingFace;
+using ActorRL.Model.Settings;
 
 namespace ActorRL.Cli.Commands;
 
@@ -22,12 +26,13 @@ public static class BenchLearnerCommand
         var promptTokens = new Option<int>("--prompt-tokens") { Description = "Tokens of every prompt", DefaultValueFactory = _ => 16 };
         var responseTokens = new Option<int>("--response-tokens") { Description = "Longest response; lengths spread over ¼–1 of it", DefaultValueFactory = _ => 64 };
         var updates = new Option<int>("--updates") { Description = "Timed updates per case (after one untimed)", DefaultValueFactory = _ => 2 };
+        var loraRank = new Option<int?>("--lora-rank") { Description = "Also compare full fine-tuning with LoRA adapters of this rank on every projection: trainable parameters, weight-sync bytes per version, update time" };
         var command = new Command("learner",
             """
             Peak resident memory and seconds per learner update (GRPO, random-token responses) for each batch size, unsplit and
             under each micro-batch token budget, with ratios to unsplit: with a budget, memory should follow the budget, not the batch.
             """);
-        foreach (var option in new Option[] { model, batches, budgets, promptTokens, responseTokens, updates }) command.Add(option);
+        foreach (var option in new Option[] { model, batches, budgets, promptTokens, responseTokens, updates, loraRank }) command.Add(option);
         command.SetAction(parse =>
         {
             var options = new LearnerBenchmarkOptions(
@@ -35,17 +40,28 @@ public static class BenchLearnerCommand
                 Positive(parse.GetValue(budgets)!, "--budgets"),
                 AtLeastOne(parse.GetValue(promptTokens), "--prompt-tokens"),
                 AtLeastOne(parse.GetValue(responseTokens), "--response-tokens"),
-                AtLeastOne(parse.GetValue(updates), "--updates"));
+                AtLeastOne(parse.GetValue(updates), "--updates"),
+                LoraRank: parse.GetValue(loraRank) is { } rank ? AtLeastOne(rank, "--lora-rank") : null);
             var longest = options.PromptTokens + options.ResponseTokens;
             if (options.Budgets.Min() < longest)
                 throw new UsageException($"--budgets: {options.Budgets.Min()} is smaller than the longest sequence ({options.PromptTokens} prompt + {options.ResponseTokens} response tokens)");
             var directory = parse.GetValue(model)!;
             if (!File.Exists(Path.Combine(directory, "config.json")))
                 throw new UsageException($"--model: {directory} is not a Hugging Face model folder (no config.json); samples/qwen-tiny/setup.sh makes one");
-            LearnerBenchmark.Run(output, () => HuggingFaceLoader.LoadPolicy(directory, longest), options);
+            LearnerBenchmark.Run(output, rank => Load(directory, longest, rank), options);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The folder as a policy, through the factory a run uses, so LoRA is wired exactly as in training.</summary>
+    private static ActorRL.Model.Policies.IPolicy Load(string directory, int maxSequenceLength, int? loraRank)
+    {
+        var config = HuggingFaceLoader.ReadConfig(ModelFolder.Open(directory));
+        var lora = loraRank is { } rank ? $"lora {{ rank = {rank}, alpha = {2 * rank} }}" : "";
+        var settings = ModelSettings.FromConfig(SettingsReader.FromReference(
+            $"actorrl.model {{ architecture = {DecoderConfig.ModelTypeOf(config.Family)}, path = \"{directory.Replace("\\", "\\\\")}\", max-seq-len = {maxSequenceLength}, {lora} }}", "actorrl.model"));
+        return PolicyFactory.Create(settings, PolicyFactory.CreateTokenizer(settings), seed: 1);
     }
 
     private static int AtLeastOne(int value, string option) => value >= 1 ? value : throw new UsageException($"{option} must be ≥ 1, got {value}");

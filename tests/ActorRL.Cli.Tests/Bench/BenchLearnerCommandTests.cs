@@ -37,6 +37,20 @@ public sealed class BenchLearnerCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task With_a_lora_rank_it_compares_what_a_weight_sync_carries()
+    {
+        var (code, output, error) = await CliRunner.Run("bench", "learner", "--model", await Model(),
+            "--batches", "4", "--budgets", "64", "--prompt-tokens", "8", "--response-tokens", "8", "--updates", "1", "--lora-rank", "2");
+        Assert.True(code == 0, error);
+        var full = output.Split('\n').Single(l => l.StartsWith("full ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var lora = output.Split('\n').Single(l => l.StartsWith("LoRA r=2", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // 1 layer, 7 projections, rank 2: (in + out) · 2 per projection, far fewer than the whole model.
+        var trainable = long.Parse(lora[2].Replace(",", ""));
+        Assert.True(trainable > 0 && trainable < long.Parse(full[1].Replace(",", "")) / 5, $"LoRA trains {trainable}");
+        Assert.True(double.Parse(lora[4].TrimEnd('×'), System.Globalization.CultureInfo.InvariantCulture) < 0.2, string.Join(' ', lora));
+    }
+
+    [Fact]
     public async Task A_budget_below_the_longest_sequence_is_bad_usage()
     {
         var (code, _, error) = await CliRunner.Run("bench", "learner", "--model", await Model(),
