@@ -1,6 +1,5 @@
 using ActorRL.Cli.Commands;
 using ActorRL.Model.Checkpoints;
-using ActorRL.Model.Tests.HuggingFace;
 using static TorchSharp.torch;
 
 namespace ActorRL.Cli.Tests.Models;
@@ -19,12 +18,7 @@ public sealed class ExportTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var tokenizer = Path.Combine(_root, "tokenizer");
-        TinyQwenFolder.WriteTokenizer(tokenizer, ChatTemplates.Qwen3);
-        _model = Path.Combine(_root, "init");
-        var init = await CliRunner.Run("model", "init", "--architecture", "qwen3", "--tokenizer", tokenizer, "--hidden-size", "32", "--layers", "1",
-            "--heads", "2", "--kv-heads", "1", "--head-dim", "32", "--intermediate-size", "48", "--max-position-embeddings", "256", "--out", _model);
-        Assert.True(init.Code == 0, init.Err);
+        _model = await TinyQwen3Model.InitAsync(_root);
         _runDir = Path.Combine(_root, "run");
         var pipeline = Path.Combine(_root, "pipeline.conf");
         File.WriteAllText(pipeline, $$"""

@@ -6,7 +6,6 @@ using ActorRL.Model.Checkpoints;
 using ActorRL.Model.Policies;
 using ActorRL.Model.SafeTensors;
 using ActorRL.Model.Settings;
-using ActorRL.Model.Tests.HuggingFace;
 using static TorchSharp.torch;
 
 namespace ActorRL.Cli.Tests.Models;
@@ -26,12 +25,7 @@ public sealed class LoraRunTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var tokenizer = Path.Combine(_root, "tokenizer");
-        TinyQwenFolder.WriteTokenizer(tokenizer, ChatTemplates.Qwen3);
-        _model = Path.Combine(_root, "init");
-        var init = await CliRunner.Run("model", "init", "--architecture", "qwen3", "--tokenizer", tokenizer, "--hidden-size", "32", "--layers", "1",
-            "--heads", "2", "--kv-heads", "1", "--head-dim", "32", "--intermediate-size", "48", "--max-position-embeddings", "256", "--out", _model);
-        Assert.True(init.Code == 0, init.Err);
+        _model = await TinyQwen3Model.InitAsync(_root);
         _runDir = Path.Combine(_root, "run");
         _pipeline = Path.Combine(_root, "pipeline.conf");
         File.WriteAllText(_pipeline, $$"""
@@ -120,11 +114,7 @@ public sealed class LoraRunTests : IAsyncLifetime
         Assert.Matches("^[0-9a-f]{64}$", checkpoint["actorrl.lora.base-sha256"]);
 
         // The base folder's weights are replaced by another model's.
-        var other = Path.Combine(_root, "other");
-        var init = await CliRunner.Run("model", "init", "--architecture", "qwen3", "--tokenizer", Path.Combine(_root, "tokenizer"), "--hidden-size", "32",
-            "--layers", "1", "--heads", "2", "--kv-heads", "1", "--head-dim", "32", "--intermediate-size", "48", "--max-position-embeddings", "256",
-            "--seed", "9", "--out", other);
-        Assert.True(init.Code == 0, init.Err);
+        var other = await TinyQwen3Model.InitAsync(_root, "other", seed: 9);
         File.Copy(Path.Combine(other, "model.safetensors"), Path.Combine(_model, "model.safetensors"), overwrite: true);
 
         var export = await CliRunner.Run("export", _runDir, "--merge", "--out", Path.Combine(_root, "merged"));
