@@ -35,10 +35,12 @@ public static class SeedBandChart
         var percent = curve.Metric.Contains("accuracy") || curve.Metric.Contains("fraction");
         var plot = new Plot();
         plot.Font.Set(ChartFont.Name);
-        plot.Title($"{plan.Name}: {curve}");
+        var title = $"{plan.Name}: {curve}";
+        plot.Title(title);
         plot.XLabel(curve.Kind == RunTimeline.Eval ? "RL step (evaluation after it; 0 = before RL)" : "RL step");
         plot.YLabel(percent ? $"{curve.Metric} (%)" : curve.Metric);
-        plot.Axes.Title.Label.FontSize = 20;
+        // 20 px fits about 85 characters across the 1000-px image; a longer title shrinks rather than being cut off.
+        plot.Axes.Title.Label.FontSize = (float)Math.Clamp(20 * 85.0 / title.Length, 11, 20);
         plot.Axes.Bottom.Label.FontSize = 16;
         plot.Axes.Left.Label.FontSize = 16;
         plot.Legend.FontSize = 14;
