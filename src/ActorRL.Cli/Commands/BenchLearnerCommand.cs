@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using ActorRL.Benchmarks.Learner;
 using ActorRL.Core.Configuration;
 using ActorRL.Model;
@@ -58,9 +59,11 @@ public static class BenchLearnerCommand
     private static ActorRL.Model.Policies.IPolicy Load(string directory, int maxSequenceLength, int? loraRank)
     {
         var config = HuggingFaceLoader.ReadConfig(ModelFolder.Open(directory));
-        var lora = loraRank is { } rank ? $"lora {{ rank = {rank}, alpha = {2 * rank} }}" : "";
+        // A JSON string is a valid HOCON quoted string, whatever the path holds.
         var settings = ModelSettings.FromConfig(SettingsReader.FromReference(
-            $"actorrl.model {{ architecture = {DecoderConfig.ModelTypeOf(config.Family)}, path = \"{directory.Replace("\\", "\\\\")}\", max-seq-len = {maxSequenceLength}, {lora} }}", "actorrl.model"));
+            $"actorrl.model {{ architecture = {DecoderConfig.ModelTypeOf(config.Family)}, path = {JsonSerializer.Serialize(directory)}, max-seq-len = {maxSequenceLength} }}",
+            "actorrl.model"));
+        if (loraRank is { } rank) settings = settings with { Lora = new LoraSettings(rank, 2.0 * rank, 0, LoraSettings.DecoderProjections) };
         return PolicyFactory.Create(settings, PolicyFactory.CreateTokenizer(settings), seed: 1);
     }
 

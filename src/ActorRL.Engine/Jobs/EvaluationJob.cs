@@ -1,4 +1,5 @@
 using ActorRL.Engine.Configuration;
+using ActorRL.Engine.Persistence;
 using ActorRL.Engine.Training;
 using ActorRL.Model;
 using ActorRL.Model.Checkpoints;
@@ -21,7 +22,7 @@ public static class EvaluationJob
         var tokenizer = PolicyFactory.CreateTokenizer(settings.Model, task.Alphabet);
         var encoding = PromptEncoding.For(settings.Model, tokenizer);
         using var policy = PolicyFactory.Create(settings.Model, tokenizer, settings.Run.Seed, DeviceSelection.Resolve(settings.Learner.Device));
-        ActorRL.Engine.Persistence.RunPolicy.LoadVerified(checkpointDirectory, policy);
+        RunPolicy.LoadVerified(checkpointDirectory, policy);
         using var verifier = new IsolatedVerifier(task.Verifier, settings.Verifier.Timeout);
         bool Correct(string gold, string response) => verifier.Verify(gold, response).Verdict?.Correct == true;
 

@@ -57,6 +57,7 @@ public sealed class LoraAdapters : nn.Module
     private readonly ModuleList<LoraAdapter> adapters;
     private readonly Dictionary<(int Layer, string Target), LoraAdapter> _byTarget = new();
     private readonly List<(string Name, Parameter Parameter)> _named = new();
+    private readonly List<(string BaseWeight, LoraAdapter Adapter)> _byBaseWeight = new();
 
     /// <param name="shapes">(in, out) features of each target projection, by Hugging Face name (q_proj, …).</param>
     public LoraAdapters(int layers, IReadOnlyDictionary<string, (long In, long Out)> shapes, LoraSettings settings, long seed, Device device, ScalarType dtype)
@@ -76,6 +77,7 @@ public sealed class LoraAdapters : nn.Module
                 var prefix = $"model.layers.{layer}.{BlockOf(target)}.{target}";
                 _named.Add(($"{prefix}.lora_A.weight", adapter.A));
                 _named.Add(($"{prefix}.lora_B.weight", adapter.B));
+                _byBaseWeight.Add(($"{prefix}.weight", adapter));
             }
         }
         adapters = nn.ModuleList(list.ToArray());
@@ -93,7 +95,5 @@ public sealed class LoraAdapters : nn.Module
     public IReadOnlyList<(string Name, Parameter Parameter)> NamedAdapterParameters() => _named;
 
     /// <summary>The adapters by the base weight they change ("model.layers.3.self_attn.q_proj.weight").</summary>
-    public IEnumerable<(string BaseWeight, LoraAdapter Adapter)> ByBaseWeight() =>
-        _byTarget.OrderBy(kv => kv.Key.Layer).ThenBy(kv => Settings.Targets.ToList().IndexOf(kv.Key.Target))
-            .Select(kv => ($"model.layers.{kv.Key.Layer}.{BlockOf(kv.Key.Target)}.{kv.Key.Target}.weight", kv.Value));
+    public IReadOnlyList<(string BaseWeight, LoraAdapter Adapter)> ByBaseWeight() => _byBaseWeight;
 }

@@ -72,19 +72,6 @@ public sealed class LoraModel : ICausalLanguageModel
         return new LoraModel(copy, Settings, _seed, BaseFolder);
     }
 
-    /// <summary>W + scale · B A for every adapted weight of the base, as new tensors (the base is unchanged).</summary>
-    public Dictionary<string, Tensor> MergedWeights()
-    {
-        using var noGrad = no_grad();
-        var merged = Base.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.detach().clone(), StringComparer.Ordinal);
-        foreach (var (baseWeight, adapter) in Adapters.ByBaseWeight())
-        {
-            using var delta = adapter.MergedDelta();
-            merged[baseWeight].add_(delta.to(merged[baseWeight].dtype));
-        }
-        return merged;
-    }
-
     /// <summary>
     /// Writes W + scale · B A into every adapted base weight and zeroes B, so the model computes the same function with
     /// the change now in the base: what a merged export saves (<see cref="Base"/> then holds plain Hugging Face weights).
