@@ -38,4 +38,30 @@ public sealed class MemoryTests
         Assert.Equal(liveBefore, liveAfter);
         Assert.True(residentGrowth < 64L << 20, $"resident memory grew by {residentGrowth >> 20} MiB over 200 steps");
     }
+
+    [Fact]
+    public void A_continuous_batch_leaves_no_live_tensors_behind_as_prompts_come_and_go()
+    {
+        using var policy = TinyPolicies.Create(seed: 2);
+        IReadOnlyList<int>[] prompts = [TinyPolicies.Prompt("12+7="), TinyPolicies.Prompt("3="), TinyPolicies.Prompt("8*8=")];
+        var options = new Policies.Batching.ContinuousBatchOptions(new SamplingFilters(), MaxNewTokens: 8, SamplesPerPrompt: 2,
+            MaxSequences: 4, KvBudgetTokens: 2_000, StopTokenIds: policy.Tokenizer.Encode("05"));
+        using var batch = policy.BeginContinuousBatch(options);
+        var added = 0;
+        void Steps(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (batch.Room > 0) batch.Add(added, prompts[added++ % prompts.Length], added);
+                batch.Step();
+                batch.TakeFinished();
+            }
+        }
+
+        Steps(40); // warm-up: the pool has grown to what this load needs
+        var liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Steps(400);
+        Assert.Equal(liveBefore, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        Assert.True(added > 60, $"only {added} prompts went through");
+    }
 }

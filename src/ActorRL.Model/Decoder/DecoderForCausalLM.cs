@@ -78,7 +78,7 @@ public sealed class DecoderAttention : nn.Module
     /// <param name="x">[B, T, hidden]</param>
     /// <param name="cos">RoPE angles at the tokens' positions, [B, 1, T, head_dim] (sin likewise).</param>
     /// <param name="mask">Boolean [B, 1, T, S] or null for plain causal attention (empty cache only).</param>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layer, LoraAdapters? lora)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, IKeyValueCache? cache, int layer, LoraAdapters? lora)
     {
         var (b, t) = (x.shape[0], x.shape[1]);
         var q = Projection.Apply(q_proj, x, lora?.For(layer, "q_proj")).view(b, t, _heads, _headDim);
@@ -158,7 +158,7 @@ public sealed class DecoderLayer : nn.Module
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layer, LoraAdapters? lora)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, IKeyValueCache? cache, int layer, LoraAdapters? lora)
     {
         x = x + self_attn.Forward(input_layernorm.forward(x), cos, sin, mask, cache, layer, lora);
         return x + mlp.Forward(post_attention_layernorm.forward(x), layer, lora);
@@ -197,7 +197,7 @@ public sealed class DecoderBackbone : nn.Module
     /// <summary>The token embedding [vocab, hidden] (also the output layer when embeddings are tied).</summary>
     public Parameter EmbeddingWeight => embed_tokens.weight!;
 
-    public Tensor Forward(Tensor tokenIds, Tensor positionIds, Tensor? attentionMask, KvCache? cache, LoraAdapters? lora)
+    public Tensor Forward(Tensor tokenIds, Tensor positionIds, Tensor? attentionMask, IKeyValueCache? cache, LoraAdapters? lora)
     {
         var (b, t) = (tokenIds.shape[0], tokenIds.shape[1]);
         var x = embed_tokens.forward(tokenIds);
@@ -258,7 +258,7 @@ public sealed class DecoderForCausalLM : nn.Module, ICausalLanguageModel
     public Device Device { get; }
     public ScalarType DType { get; }
 
-    public Tensor Forward(Tensor tokenIds, Tensor positionIds, Tensor? attentionMask, KvCache? cache)
+    public Tensor Forward(Tensor tokenIds, Tensor positionIds, Tensor? attentionMask, IKeyValueCache? cache)
     {
         if (attentionMask is null && cache is { Length: > 0 })
             throw new ArgumentException("decoding after cached positions needs an explicit attention mask", nameof(attentionMask));
@@ -268,6 +268,8 @@ public sealed class DecoderForCausalLM : nn.Module, ICausalLanguageModel
     }
 
     public Tensor Logits(Tensor hidden) => lm_head is null ? F.linear(hidden, model.EmbeddingWeight) : lm_head.forward(hidden);
+
+    public KvLayout KvLayout => new(Config.Layers, Config.KeyValueHeads, Config.HeadDim);
 
     public KvCache CreateKvCache(long batchSize, long capacity) =>
         new(Config.Layers, batchSize, Config.KeyValueHeads, capacity, Config.HeadDim, DType, Device);

@@ -46,10 +46,12 @@ public sealed class LoraModel : ICausalLanguageModel
     public Device Device => Base.Device;
     public ScalarType DType => Base.DType;
 
-    public Tensor Forward(Tensor tokenIds, Tensor positionIds, Tensor? attentionMask, KvCache? cache) =>
+    public Tensor Forward(Tensor tokenIds, Tensor positionIds, Tensor? attentionMask, IKeyValueCache? cache) =>
         Base.Forward(tokenIds, positionIds, attentionMask, cache);
 
     public Tensor Logits(Tensor hidden) => Base.Logits(hidden);
+
+    public KvLayout KvLayout => Base.KvLayout;
 
     public KvCache CreateKvCache(long batchSize, long capacity) => Base.CreateKvCache(batchSize, capacity);
 

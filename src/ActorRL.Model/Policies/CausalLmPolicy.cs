@@ -37,6 +37,8 @@ public sealed class CausalLmPolicy : IPolicy
 
     public ISamplingSession BeginSampling(SamplingRequest request) => new SamplingSession(this, request);
 
+    public Batching.IContinuousBatch BeginContinuousBatch(Batching.ContinuousBatchOptions options) => new Batching.ContinuousBatch(this, options);
+
     public IReadOnlyList<SampledResponse> Sample(SamplingRequest request)
     {
         using var session = BeginSampling(request);

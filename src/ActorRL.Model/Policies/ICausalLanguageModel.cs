@@ -20,10 +20,13 @@ public interface ICausalLanguageModel : IDisposable
     /// null means plain causal attention over the T tokens (valid only when the cache is null or empty).
     /// With a cache, the new keys/values are appended at <see cref="KvCache.Length"/> and the length advanced.
     /// </summary>
-    Tensor Forward(Tensor tokenIds, Tensor positionIds, Tensor? attentionMask, KvCache? cache);
+    Tensor Forward(Tensor tokenIds, Tensor positionIds, Tensor? attentionMask, IKeyValueCache? cache);
 
     /// <summary>Output-layer logits [.., V] of hidden states [.., D].</summary>
     Tensor Logits(Tensor hidden);
+
+    /// <summary>Layers, key/value heads and head size of the keys and values an attention layer caches.</summary>
+    KvLayout KvLayout { get; }
 
     /// <summary>An empty cache for <paramref name="batchSize"/> rows of up to <paramref name="capacity"/> positions.</summary>
     KvCache CreateKvCache(long batchSize, long capacity);

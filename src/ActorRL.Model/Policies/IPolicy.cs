@@ -30,6 +30,12 @@ public interface IPolicy : IDisposable
     /// </summary>
     ISamplingSession BeginSampling(SamplingRequest request);
 
+    /// <summary>
+    /// Starts a continuous batch (a generator's decode loop): prompts join and leave while it runs, and
+    /// <see cref="LoadWeights"/> may be called between its steps (see <see cref="Batching.WeightUpdateMode"/>).
+    /// </summary>
+    Batching.IContinuousBatch BeginContinuousBatch(Batching.ContinuousBatchOptions options);
+
     /// <summary>Samples to completion: responses ordered prompt by prompt, <c>SamplesPerPrompt</c> each.</summary>
     IReadOnlyList<SampledResponse> Sample(SamplingRequest request);
 

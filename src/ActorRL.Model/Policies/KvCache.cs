@@ -8,7 +8,7 @@ namespace ActorRL.Model.Policies;
 /// Buffers are [B, H, capacity, head-dim]; positions [0, <see cref="Length"/>) are filled. The cache owns its
 /// tensors (outside any DisposeScope) and frees them on <see cref="Dispose"/>.
 /// </summary>
-public sealed class KvCache : IDisposable
+public sealed class KvCache : IKeyValueCache, IDisposable
 {
     private readonly Tensor[] _keys;
     private readonly Tensor[] _values;

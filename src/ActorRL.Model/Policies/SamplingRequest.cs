@@ -11,7 +11,10 @@ namespace ActorRL.Model.Policies;
 /// <param name="MaxNewTokens">Response length cap; a response that reaches it finishes with <see cref="FinishReason.Length"/>.</param>
 /// <param name="StopTokenIds">Ids that end a response (kept as its last token). The tokenizer's EOS stops too unless <paramref name="IgnoreEos"/>.</param>
 /// <param name="StopStrings">Texts that end a response as soon as the response's text contains one (the completing token is kept).</param>
-/// <param name="Seed">Seed of the sampler's own random generator: same seed, same weights → same samples on CPU.</param>
+/// <param name="Seed">
+/// Seed of the request: prompt i draws from <see cref="SamplingStream"/>s seeded with <c>SamplingStream.PromptSeed(Seed, i)</c>
+/// unless <paramref name="PromptSeeds"/> gives its seed. Same seeds, same weights → same samples on CPU.
+/// </param>
 /// <param name="UseKvCache">
 /// True (the default) decodes incrementally from a key/value cache; false recomputes the whole sequence at every
 /// step (slow; kept as the reference the cache is tested and benchmarked against).
@@ -20,6 +23,9 @@ namespace ActorRL.Model.Policies;
 /// True decodes past EOS (only <see cref="StopTokenIds"/> and <see cref="StopStrings"/> stop): benchmarks use it to
 /// decode exactly <see cref="MaxNewTokens"/> tokens.
 /// </param>
+/// <param name="TopK">Keep only the k most likely tokens; 0 = off.</param>
+/// <param name="MinP">Keep only tokens at least this fraction as likely as the most likely one; 0 = off.</param>
+/// <param name="PromptSeeds">One seed per prompt (a generator seeds each prompt from its id), or null.</param>
 public sealed record SamplingRequest(
     IReadOnlyList<IReadOnlyList<int>> Prompts,
     int SamplesPerPrompt = 1,
@@ -30,8 +36,16 @@ public sealed record SamplingRequest(
     IReadOnlyList<string>? StopStrings = null,
     long Seed = 0,
     bool UseKvCache = true,
-    bool IgnoreEos = false)
+    bool IgnoreEos = false,
+    int TopK = 0,
+    double MinP = 0.0,
+    IReadOnlyList<long>? PromptSeeds = null)
 {
+    public SamplingFilters Filters => new(Temperature, TopP, TopK, MinP);
+
+    /// <summary>The seed of prompt <paramref name="promptIndex"/>'s responses.</summary>
+    public long SeedOf(int promptIndex) => PromptSeeds?[promptIndex] ?? SamplingStream.PromptSeed(Seed, promptIndex);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the offending field.</summary>
     public void Validate(int maxSequenceLength, int vocabularySize)
     {
@@ -39,10 +53,9 @@ public sealed record SamplingRequest(
             throw new ArgumentException("sampling needs at least one prompt", nameof(Prompts));
         if (SamplesPerPrompt < 1)
             throw new ArgumentException($"samples per prompt must be ≥ 1, got {SamplesPerPrompt}", nameof(SamplesPerPrompt));
-        if (!(Temperature >= 0) || double.IsInfinity(Temperature))
-            throw new ArgumentException($"temperature must be a finite number ≥ 0 (0 = greedy), got {Temperature}", nameof(Temperature));
-        if (!(TopP > 0 && TopP <= 1))
-            throw new ArgumentException($"top-p must lie in (0, 1], got {TopP}", nameof(TopP));
+        Filters.Validate();
+        if (PromptSeeds is not null && PromptSeeds.Count != Prompts.Count)
+            throw new ArgumentException($"{PromptSeeds.Count} prompt seeds for {Prompts.Count} prompts", nameof(PromptSeeds));
         if (MaxNewTokens < 1)
             throw new ArgumentException($"max new tokens must be ≥ 1, got {MaxNewTokens}", nameof(MaxNewTokens));
         for (var i = 0; i < Prompts.Count; i++)

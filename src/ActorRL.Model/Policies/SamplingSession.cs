@@ -1,5 +1,4 @@
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace ActorRL.Model.Policies;
 
@@ -18,7 +17,7 @@ internal sealed class SamplingSession : ISamplingSession
     private readonly HashSet<int> _stopIds;
     private readonly IReadOnlyList<string> _stopStrings;
     private readonly ResponseBuilder[] _responses;
-    private readonly Generator _generator;
+    private readonly SamplingStream[] _streams;   // per response
     private readonly int _promptWidth;
     private readonly long _capacity;
 
@@ -55,7 +54,8 @@ internal sealed class SamplingSession : ISamplingSession
         _rowResponse = Enumerable.Range(0, _responses.Length).ToArray();
         _nextPosition = _rowResponse.Select(i => (long)_responses[i].Prompt.Count).ToArray();
         _lastToken = new long[_responses.Length];
-        _generator = new Generator((ulong)request.Seed, _model.Device);
+        _streams = new SamplingStream[_responses.Length];
+        for (var i = 0; i < _responses.Length; i++) _streams[i] = new SamplingStream(request.SeedOf(i / n), i % n);
     }
 
     public bool IsFinished => _results is not null;
@@ -194,47 +194,16 @@ internal sealed class SamplingSession : ISamplingSession
         return ((causal.unsqueeze(0) & keys) | eye(width, dtype: ScalarType.Bool, device: device)).unsqueeze(1);
     }
 
-    /// <summary>
-    /// Draws one token per row and returns, per row, [token, log-prob, sampler log-prob, entropy] as doubles
-    /// (one device→host copy per step).
-    /// </summary>
+    /// <summary>Draws one token per row, each from its response's own stream (see <see cref="TokenSampler"/>).</summary>
     private double[] Draw(Tensor logits)
     {
-        var temperature = _request.Temperature;
-        logits = CausalLmPolicy.ForSoftmax(logits, _policy.Tokenizer.VocabularySize);
-        Tensor logProbs, probabilities, token, samplerLogProb;
-        if (temperature == 0)
+        var uniforms = new double[_rowResponse.Length];
+        for (var row = 0; row < uniforms.Length; row++)
         {
-            logProbs = F.log_softmax(logits, -1);
-            probabilities = logProbs.exp();
-            token = logits.argmax(-1, keepdim: true);
-            samplerLogProb = zeros_like(token, logProbs.dtype);
+            var response = _rowResponse[row];
+            uniforms[row] = _streams[response].Uniform(_responses[response].Length);
         }
-        else
-        {
-            logProbs = F.log_softmax(temperature == 1 ? logits : logits / temperature, -1);
-            probabilities = logProbs.exp();
-            if (_request.TopP < 1)
-            {
-                // Nucleus: keep the most likely tokens until their mass reaches top-p (always at least one).
-                var (sorted, order) = probabilities.sort(-1, descending: true);
-                var before = sorted.cumsum(-1) - sorted;
-                var nucleus = sorted.masked_fill(before >= _request.TopP, 0.0);
-                var pick = nucleus.multinomial(1, false, _generator);
-                token = order.gather(-1, pick);
-                samplerLogProb = (nucleus.gather(-1, pick) / nucleus.sum(-1, keepdim: true)).log();
-            }
-            else
-            {
-                token = probabilities.multinomial(1, false, _generator);
-                samplerLogProb = logProbs.gather(-1, token);
-            }
-        }
-        var tokenLogProb = logProbs.gather(-1, token);
-        var entropy = -(probabilities * logProbs).sum(-1, keepdim: true);
-        var packed = cat([token.to(ScalarType.Float64), tokenLogProb.to(ScalarType.Float64),
-                          samplerLogProb.to(ScalarType.Float64), entropy.to(ScalarType.Float64)], -1);
-        return packed.cpu().data<double>().ToArray();
+        return TokenSampler.Draw(logits, uniforms, _request.Filters, _policy.Tokenizer.VocabularySize);
     }
 
     /// <summary>Drops the rows of finished responses from the batch (cache, masks, bookkeeping).</summary>
@@ -278,6 +247,5 @@ internal sealed class SamplingSession : ISamplingSession
         if (_disposed) return;
         _disposed = true;
         ReleaseTensors();
-        _generator.Dispose();
     }
 }

@@ -28,7 +28,7 @@ public sealed class CausalSelfAttention : nn.Module
     /// <param name="cos">RoPE cosines at the tokens' positions, [B, 1, T, Dh].</param>
     /// <param name="signedSin">RoPE sines likewise, first half negated (<see cref="RotaryEmbedding.SignedSin"/>).</param>
     /// <param name="mask">Boolean [B, 1, T, S] or null for plain causal attention (empty cache only).</param>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor signedSin, Tensor? mask, KvCache? cache, int layer)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor signedSin, Tensor? mask, IKeyValueCache? cache, int layer)
     {
         var (b, t) = (x.shape[0], x.shape[1]);
         // [B, T, 3·D] → [3, B, H, T, Dh]: one matmul for all three projections.

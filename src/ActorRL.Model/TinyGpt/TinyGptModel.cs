@@ -55,7 +55,7 @@ public sealed class TinyGptModel : nn.Module, ICausalLanguageModel
     public Device Device { get; }
     public ScalarType DType { get; }
 
-    public Tensor Forward(Tensor tokenIds, Tensor positionIds, Tensor? attentionMask, KvCache? cache)
+    public Tensor Forward(Tensor tokenIds, Tensor positionIds, Tensor? attentionMask, IKeyValueCache? cache)
     {
         if (attentionMask is null && cache is { Length: > 0 })
             throw new ArgumentException("decoding after cached positions needs an explicit attention mask", nameof(attentionMask));
@@ -71,6 +71,8 @@ public sealed class TinyGptModel : nn.Module, ICausalLanguageModel
     }
 
     public Tensor Logits(Tensor hidden) => lm_head is null ? F.linear(hidden, wte.weight!) : lm_head.forward(hidden);
+
+    public KvLayout KvLayout => new(Config.Layers, Config.Heads, Config.HeadDim);
 
     public KvCache CreateKvCache(long batchSize, long capacity) =>
         new(Config.Layers, batchSize, Config.Heads, capacity, Config.HeadDim, DType, Device);

@@ -25,7 +25,7 @@ public sealed class TransformerBlock : nn.Module
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layer)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, IKeyValueCache? cache, int layer)
     {
         x = x + attn.Forward(ln_1.forward(x), cos, sin, mask, cache, layer);
         return x + fc_proj.forward(F.gelu(fc.forward(ln_2.forward(x))));

@@ -1,0 +1,26 @@
+using static TorchSharp.torch;
+
+namespace ActorRL.Model.Policies;
+
+/// <summary>
+/// Where an attention layer keeps the keys and values of earlier positions. <see cref="KvCache"/> is the dense
+/// [B, H, capacity, Dh] cache of one static batch; <see cref="Batching.PooledKvView"/> reads and writes a token pool
+/// shared by sequences that come and go (continuous batching).
+/// </summary>
+public interface IKeyValueCache
+{
+    /// <summary>Positions already cached before this forward pass (0: the pass is a prefill and may use plain causal attention).</summary>
+    long Length { get; }
+
+    /// <summary>
+    /// Stores the new keys/values [B, H, T, Dh] of <paramref name="layer"/> and returns every key/value each query may
+    /// attend to, [B, H, S, Dh], in the order the attention mask's last dimension counts them.
+    /// </summary>
+    (Tensor Keys, Tensor Values) Append(int layer, Tensor keys, Tensor values);
+
+    /// <summary>Commits <paramref name="positions"/> new positions once every layer has appended.</summary>
+    void Advance(long positions);
+}
+
+/// <summary>The shape of a model's per-layer keys and values.</summary>
+public sealed record KvLayout(int Layers, long Heads, long HeadDim);
