@@ -96,16 +96,4 @@ internal sealed class PolicyWorkload : IDisposable
         _optimizer.Dispose();
         _policy.Dispose();
     }
-
-    /// <summary>A vocabulary of opaque ids: the benchmark feeds random ids and never needs text.</summary>
-    private sealed class OpaqueTokenizer(int size) : ITokenizer
-    {
-        public int VocabularySize => size;
-        public int PadId => 0;
-        public int EosId => 2;
-        public int? BosId => 1;
-        public IReadOnlyList<int> Encode(string text) => throw new NotSupportedException("the benchmark tokenizer has no text form");
-        public string Decode(IEnumerable<int> ids) => "";
-        public string TokenText(int id) => "";
-    }
 }

@@ -110,6 +110,12 @@ public sealed class TimedParts
 
         public long TokensGenerated => inner.TokensGenerated;
 
+        public int Room => inner.Room;
+
+        public void Admit(IReadOnlyList<WorkItem> items) => timeline.Time(ComputeKind.Generation, actor, () => inner.Admit(items));
+
+        public IReadOnlyList<RolloutGroup> TakeFinished() => timeline.Time(ComputeKind.Generation, actor, inner.TakeFinished);
+
         public void Dispose() => inner.Dispose();
     }
 

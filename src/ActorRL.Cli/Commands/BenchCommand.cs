@@ -3,7 +3,7 @@ using ActorRL.Benchmarks.Pipeline;
 
 namespace ActorRL.Cli.Commands;
 
-/// <summary><c>actorrl bench pipeline|real|cluster|learner</c>: benchmarks that print side-by-side ratios in one run.</summary>
+/// <summary><c>actorrl bench pipeline|real|cluster|learner|generation</c>: benchmarks that print side-by-side ratios in one run.</summary>
 public static class BenchCommand
 {
     public static Command Build(TextWriter output)
@@ -38,6 +38,7 @@ public static class BenchCommand
         bench.Add(cluster);
         bench.Add(BenchRealCommand.Build(output));
         bench.Add(BenchLearnerCommand.Build(output));
+        bench.Add(BenchGenerationCommand.Build(output));
         return bench;
     }
 }

@@ -56,7 +56,7 @@ public static class BenchLearnerCommand
     }
 
     /// <summary>The folder as a policy, through the factory a run uses, so LoRA is wired exactly as in training.</summary>
-    private static ActorRL.Model.Policies.IPolicy Load(string directory, int maxSequenceLength, int? loraRank)
+    internal static ActorRL.Model.Policies.IPolicy Load(string directory, int maxSequenceLength, int? loraRank)
     {
         var config = HuggingFaceLoader.ReadConfig(ModelFolder.Open(directory));
         // A JSON string is a valid HOCON quoted string, whatever the path holds.

@@ -22,6 +22,7 @@ public static class GeneratorBackends
         var encoding = PromptEncoding.For(settings.Model, tokenizer);
         return _ => LaggedRolloutBackend.Over(new PolicyRolloutBackend(
             PolicyFactory.Create(settings.Model, tokenizer, seed, TorchSharp.torch.CPU), encoding,
-            settings.Pipeline.GroupSize, settings.Generation, seed), settings.Pipeline.PolicyLag);
+            settings.Pipeline.GroupSize, settings.Pipeline.PromptsPerGeneration, settings.Generation, seed, settings.ContinuousBatching),
+            settings.Pipeline.PolicyLag);
     }
 }

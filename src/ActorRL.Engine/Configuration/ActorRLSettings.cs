@@ -29,6 +29,12 @@ public sealed record ActorRLSettings(
     ClusterSettings Cluster,
     DispatcherSettings Dispatchers)
 {
+    /// <summary>
+    /// Whether generators refill their batch while it runs. A deterministic run batches statically: float sums depend on
+    /// the batch a sequence shares, so which prompts share a pass must not depend on timing.
+    /// </summary>
+    public bool ContinuousBatching => Generation.Batching == Batching.Continuous && !Run.Deterministic;
+
     public static ActorRLSettings FromConfig(PipelineConfig config)
     {
         var root = config.Reader("actorrl");
@@ -51,6 +57,16 @@ public sealed record ActorRLSettings(
         if (settings.Generation.MaxNewTokens >= settings.Model.MaxSequenceLength)
             throw root.Section("generation").Fail("max-new-tokens",
                 $"must leave room for the prompt within actorrl.model.max-seq-len ({settings.Model.MaxSequenceLength}), got {settings.Generation.MaxNewTokens}");
+        var group = settings.Pipeline.GroupSize;
+        if (settings.Generation.MaxBatchSequences is { } sequences && sequences < group)
+            throw root.Section("generation").Fail("max-batch-sequences",
+                $"must hold at least one group (actorrl.pipeline.group-size = {group} sequences), got {sequences}");
+        // The worst case one prompt reserves: the longest prompt the model leaves room for, and G full responses.
+        var worstGroup = settings.Model.MaxSequenceLength - settings.Generation.MaxNewTokens + (long)group * settings.Generation.MaxNewTokens;
+        if (settings.Generation.KvBudgetTokens is { } kv && kv < worstGroup)
+            throw root.Section("generation").Fail("kv-budget-tokens",
+                $"must hold one group's worst case, (max-seq-len − max-new-tokens) + group-size × max-new-tokens = " +
+                $"({settings.Model.MaxSequenceLength} − {settings.Generation.MaxNewTokens}) + {group} × {settings.Generation.MaxNewTokens} = {worstGroup} tokens, got {kv}");
         if (settings.Learner.MicroBatchTokens is { } budget && budget < settings.Model.MaxSequenceLength)
             throw root.Section("learner").Fail("micro-batch-tokens",
                 $"must hold the longest sequence the model accepts (actorrl.model.max-seq-len = {settings.Model.MaxSequenceLength} tokens, " +

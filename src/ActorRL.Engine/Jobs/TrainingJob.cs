@@ -91,7 +91,8 @@ public static class TrainingJob
             _ => LaggedRolloutBackend.Over(new PolicyRolloutBackend(
                 // Each generator builds its own replica on its own thread; weights come from the hub before any work.
                 PolicyFactory.Create(settings.Model, job.Tokenizer, seed, TorchSharp.torch.CPU), job.Encoding,
-                settings.Pipeline.GroupSize, settings.Generation, seed), settings.Pipeline.PolicyLag),
+                settings.Pipeline.GroupSize, settings.Pipeline.PromptsPerGeneration, settings.Generation, seed, settings.ContinuousBatching),
+                settings.Pipeline.PolicyLag),
             () =>
             {
                 var policy = PolicyFactory.Create(settings.Model, job.Tokenizer, seed, job.LearnerDevice);

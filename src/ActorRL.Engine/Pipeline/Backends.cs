@@ -20,19 +20,32 @@ public interface IRolloutBackend : IDisposable
     IGroupGeneration Begin(IReadOnlyList<WorkItem> items, string generatorName);
 }
 
-/// <summary>A batch of groups being decoded, one step at a time.</summary>
+/// <summary>
+/// Groups being decoded, one step at a time. A static generation decodes the batch it began with; a continuous one
+/// (<see cref="Room"/> &gt; 0) takes more prompts in while it runs and hands groups out as they finish.
+/// </summary>
 public interface IGroupGeneration : IDisposable
 {
+    /// <summary>Nothing is left decoding.</summary>
     bool IsFinished { get; }
 
     /// <summary>One decoding step for every unfinished sequence (tokens record the current version).</summary>
     void Step();
 
-    /// <summary>The finished groups (unscored). Valid once <see cref="IsFinished"/>.</summary>
+    /// <summary>The finished groups not yet taken (unscored). All of them once <see cref="IsFinished"/>.</summary>
     IReadOnlyList<RolloutGroup> Results { get; }
 
     /// <summary>Tokens generated so far.</summary>
     long TokensGenerated { get; }
+
+    /// <summary>Prompts this generation could take in now (continuous batching); 0 for a static one.</summary>
+    int Room => 0;
+
+    /// <summary>Takes more prompts in; they start decoding as soon as they fit (continuous batching only).</summary>
+    void Admit(IReadOnlyList<WorkItem> items) => throw new NotSupportedException("this generation decodes the batch it began with");
+
+    /// <summary>Groups finished since the last call; a static generation hands them all out once it is finished.</summary>
+    IReadOnlyList<RolloutGroup> TakeFinished() => IsFinished ? Results : [];
 }
 
 /// <summary>Scores a group's responses; called on a verifier thread, must be thread-safe.</summary>

@@ -6,8 +6,9 @@ namespace ActorRL.Engine.Pipeline;
 /// <summary>
 /// Samples groups with its own copy of the policy, on its own thread (a pinned dispatcher). Decoding proceeds
 /// one step per message to itself, so a <see cref="WeightsPublished"/> that arrives mid-generation is handled
-/// between two decoding steps: the rest of those responses is sampled with the new weights, and every token
-/// records the version that produced it (in-flight weight update).
+/// between two decoding steps (an in-flight weight update), and so is new work: a continuous generation asks for
+/// more prompts whenever it has room and takes them in while it decodes, and every group goes to the coordinator the
+/// moment its last response ends.
 /// </summary>
 public sealed class GeneratorActor : ReceiveActor, IWithUnboundedStash
 {
@@ -23,7 +24,8 @@ public sealed class GeneratorActor : ReceiveActor, IWithUnboundedStash
     private IRolloutBackend? _backend;
     private IGroupGeneration? _current;
     private readonly IActorRef _weights;
-    private bool _asked;
+    private bool _started;
+    private bool _asking; // a RequestWork is with the coordinator
     private readonly Stopwatch _busy = new();
 
     public GeneratorActor(IActorRef coordinator, IActorRef weights, Func<IRolloutBackend> backendFactory, int promptsPerGeneration)
@@ -37,12 +39,12 @@ public sealed class GeneratorActor : ReceiveActor, IWithUnboundedStash
         Receive<WeightsPublished>(w =>
         {
             // Handled between two decoding steps: in-flight responses continue on the new weights.
-            if (w.Version > _backend!.Version || !_asked) _backend.LoadWeights(w);
+            if (w.Version > _backend!.Version || !_started) _backend.LoadWeights(w);
             Stash.UnstashAll();
-            if (_asked) return;
+            if (_started) return;
             // A new generator has no weights until the hub sends the current version; only then it asks for work.
-            _asked = true;
-            _coordinator.Tell(new RequestWork(_promptsPerGeneration));
+            _started = true;
+            AskForWork();
         });
         Receive<WorkAssigned>(work => GivingBackOnFailure(() => OnWorkAssigned(work)));
         Receive<DecodeStep>(_ => GivingBackOnFailure(OnDecodeStep));
@@ -86,19 +88,35 @@ public sealed class GeneratorActor : ReceiveActor, IWithUnboundedStash
 
     public IStash Stash { get; set; } = null!;
 
+    /// <summary>One request at a time: a batch's worth when idle, else what the running generation has room for.</summary>
+    private void AskForWork()
+    {
+        if (_asking || !_started) return;
+        var room = _current is null ? _promptsPerGeneration : _current.Room;
+        if (room <= 0) return;
+        _asking = true;
+        _coordinator.Tell(new RequestWork(room));
+    }
+
     private void OnWorkAssigned(WorkAssigned work)
     {
         if (_backend!.Version < work.Version)
         {
-            // The coordinator heard of version N before the weights reached us: wait for them, or every token
-            // would start one version stale (and with max-staleness = 0 be dropped).
+            // The coordinator heard of version N before the weights reached us: wait for them (decoding goes on), or
+            // every token would start one version stale (and with max-staleness = 0 be dropped).
             Stash.Stash();
             return;
         }
-        _busy.Restart();
-        _current = _backend!.Begin(work.Items, _name);
+        _asking = false;
+        _busy.Start();
+        if (_current is null)
+        {
+            _current = _backend.Begin(work.Items, _name);
+            Self.Tell(DecodeStep.Instance);
+        }
+        else _current.Admit(work.Items);
         _busy.Stop();
-        Self.Tell(DecodeStep.Instance);
+        AskForWork();
     }
 
     private void OnDecodeStep()
@@ -108,20 +126,22 @@ public sealed class GeneratorActor : ReceiveActor, IWithUnboundedStash
         _busy.Start();
         generation.Step();
         _busy.Stop();
-        if (!generation.IsFinished)
+        var groups = generation.TakeFinished();
+        if (groups.Count > 0)
         {
-            Self.Tell(DecodeStep.Instance);
-            return;
+            // Busy time since the last groups went out, shared among these (batch-mates overlap in time).
+            var busy = _busy.Elapsed / groups.Count;
+            foreach (var group in groups)
+                _coordinator.Tell(new GroupGenerated(group, group.Rollouts.Sum(r => (long)r.TokenIds.Count), busy));
+            Context.System.EventStream.Publish(new Progress(_name, $"generated {groups.Count} groups"));
+            _busy.Reset();
         }
-        var tokens = generation.TokensGenerated;
-        var groups = generation.Results;
-        generation.Dispose();
-        _current = null;
-        var perGroupTokens = groups.Count == 0 ? 0 : tokens / groups.Count;
-        foreach (var group in groups)
-            _coordinator.Tell(new GroupGenerated(group, perGroupTokens, _busy.Elapsed / Math.Max(1, groups.Count)));
-        Context.System.EventStream.Publish(new Progress(_name, $"generated {groups.Count} groups"));
-        _busy.Reset();
-        _coordinator.Tell(new RequestWork(_promptsPerGeneration));
+        if (generation.IsFinished)
+        {
+            generation.Dispose();
+            _current = null;
+        }
+        else Self.Tell(DecodeStep.Instance);
+        AskForWork();
     }
 }

@@ -9,8 +9,9 @@ namespace ActorRL.Model.Policies.Batching;
 /// </summary>
 internal sealed class ContinuousBatch : IContinuousBatch
 {
-    private sealed class Group(long key, IReadOnlyList<int> prompt, long seed)
+    private sealed class Group(long key, IReadOnlyList<int> prompt, long seed, IReadOnlyList<int>? lengths)
     {
+        public IReadOnlyList<int>? Lengths { get; } = lengths;
         public long Key { get; } = key;
         public IReadOnlyList<int> Prompt { get; } = prompt;
         public long Seed { get; } = seed;
@@ -62,10 +63,9 @@ internal sealed class ContinuousBatch : IContinuousBatch
     public int Room => Math.Max(0, (_options.MaxSequences - _active.Count) / _options.SamplesPerPrompt - _waiting.Count);
     public (long Reserved, int InUse, int Allocated) KvUsage => (_reserved, _pool.InUse, _pool.Allocated);
 
-    /// <summary>Decode steps run, and the sequence rows they decoded in all (utilisation = rows / (steps × max sequences)).</summary>
     public (long Steps, long Rows) Work { get; private set; }
 
-    public void Add(long key, IReadOnlyList<int> prompt, long seed)
+    public void Add(long key, IReadOnlyList<int> prompt, long seed, IReadOnlyList<int>? responseLengths = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(prompt);
@@ -81,7 +81,9 @@ internal sealed class ContinuousBatch : IContinuousBatch
         foreach (var id in prompt)
             if ((uint)id >= (uint)_model.VocabularySize)
                 throw new ArgumentException($"the prompt holds token id {id}, outside the vocabulary (size {_model.VocabularySize})", nameof(prompt));
-        _waiting.Enqueue(new Group(key, prompt, seed));
+        if (responseLengths is not null && (responseLengths.Count != _options.SamplesPerPrompt || responseLengths.Any(l => l < 1 || l > _options.MaxNewTokens)))
+            throw new ArgumentException($"response lengths must be {_options.SamplesPerPrompt} numbers in [1, {_options.MaxNewTokens}]", nameof(responseLengths));
+        _waiting.Enqueue(new Group(key, prompt, seed, responseLengths));
     }
 
     public IReadOnlyList<FinishedPrompt> TakeFinished()
@@ -124,7 +126,7 @@ internal sealed class ContinuousBatch : IContinuousBatch
             row.Response.Append(token, text, (float)drawn[i * 4 + 1], (float)drawn[i * 4 + 2], (float)drawn[i * 4 + 3], label);
             if (_stopIds.Contains(token) || (_options.StopStrings is { Count: > 0 } stops && row.Response.EndsAStopString(stops, text.Length)))
                 Finish(row, FinishReason.Stop);
-            else if (row.Response.Length >= _options.MaxNewTokens)
+            else if (row.Response.Length >= (row.Group.Lengths?[row.SampleIndex] ?? _options.MaxNewTokens))
                 Finish(row, FinishReason.Length);
         }
         return rows.Count;

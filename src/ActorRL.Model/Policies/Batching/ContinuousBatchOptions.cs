@@ -64,8 +64,14 @@ public sealed record FinishedPrompt(long Key, long StartVersion, IReadOnlyList<S
 /// </summary>
 public interface IContinuousBatch : IDisposable
 {
-    /// <summary>Queues a prompt; it starts at the first step with room for it.</summary>
-    void Add(long key, IReadOnlyList<int> prompt, long seed);
+    /// <summary>
+    /// Queues a prompt; it starts at the first step with room for it. <paramref name="responseLengths"/> (benchmarks)
+    /// caps each of its G responses at its own length, at most max-new-tokens.
+    /// </summary>
+    void Add(long key, IReadOnlyList<int> prompt, long seed, IReadOnlyList<int>? responseLengths = null);
+
+    /// <summary>Decode steps run, and the sequence rows they decoded in all (slot utilisation = rows / (steps × max sequences)).</summary>
+    (long Steps, long Rows) Work { get; }
 
     /// <summary>Sequences decoding now.</summary>
     int ActiveSequences { get; }
