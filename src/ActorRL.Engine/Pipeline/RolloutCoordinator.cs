@@ -122,7 +122,9 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
         if (_book is null) return;
         while (_waitingGenerators.TryPeek(out var waiting))
         {
-            var items = _book.Draw(HolderOf(waiting.Generator), NodeOf(waiting.Generator), waiting.MaxPrompts, Now);
+            // Generators sample with the newest weights less the policy lag: the version the prompts' deadlines count from.
+            var version = Math.Max(0, _learnerVersion - _pipeline.PolicyLag);
+            var items = _book.Draw(HolderOf(waiting.Generator), NodeOf(waiting.Generator), waiting.MaxPrompts, version, Now);
             if (items.Count == 0) return;
             _waitingGenerators.Dequeue();
             waiting.Generator.Tell(new WorkAssigned(items, _learnerVersion));
@@ -162,7 +164,11 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
     private void ServeLearner()
     {
         if (_book is null || _waitingLearner is not { } waiting) return;
+        var waits = _book.WaitsForDue;
         var batch = _book.TakeBatch(waiting.Request.Groups, waiting.Request.LearnerVersion, Now, out var droppedNow);
+        if (_book.WaitsForDue > waits)
+            _log.Debug("Learner at version {Version} waits for a group still being generated or verified that it is the last to be able to train",
+                waiting.Request.LearnerVersion);
         if (droppedNow.Count > 0)
             _log.Warning("Dropped {Count} groups that went stale in the buffer (η = {MaxStaleness}); their prompts will be generated again",
                 droppedNow.Count, _pipeline.MaxStaleness);
@@ -190,6 +196,9 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
         var remaining = _waitingGenerators.Where(w => !w.Generator.Equals(generator)).ToList();
         _waitingGenerators.Clear();
         foreach (var w in remaining) _waitingGenerators.Enqueue(w);
+        // The learner may have been waiting for a due group that generator held; it is queued again now (and serving
+        // the learner hands out work, so only once the lost generator is out of the queue).
+        ServeLearner();
         HandOutWork();
     }
 
@@ -197,6 +206,7 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
     {
         if (_book is null) return;
         var stalls = new List<LeaseExpired>();
+        var failed = false;
         foreach (var expired in _book.Expire(Now))
         {
             if (expired.Stalled)
@@ -204,11 +214,14 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
                 stalls.Add(expired);
                 continue;
             }
+            failed = true;
             _log.Warning("Prompt {PromptId} ({Position}): the {Stage} lease expired after {Seconds:0} s{Holder}; {What}",
                 expired.PromptId, expired.Position, StallExplanation.Describe(expired.Stage), expired.Held.TotalSeconds,
                 expired.Holder is null ? "" : $" ({expired.Holder})", expired.Quarantined ? "quarantined" : "it will be generated again");
             if (expired.Quarantined) LogQuarantined(_book.Quarantined[^1]);
         }
+        // The learner may have been waiting for a due group whose attempt just failed: it waits no longer.
+        if (failed) ServeLearner();
         if (stalls.Count > 0)
         {
             // The stage furthest down the pipeline says most: a batch stuck in training explains the buffered groups behind it.

@@ -24,8 +24,17 @@ public sealed record PromptBookShape(int MaxStaleness, int AdmissionCapacity, lo
 /// <item>overtaken past the staleness bound (on arrival or while buffered): queued again, not a failure.</item>
 /// </list>
 /// Admission control (as AReaL does it): a prompt is started only while fewer than (η + 1)·B are generating,
-/// verifying, buffered or in training, so a group started at learner version v is trained by a learner at version
-/// ≤ v + η; the buffer's check catches the rare group that is overtaken.
+/// verifying, buffered or in training. That is AReaL's <c>in flight + consumed &lt; (v + η + 1)·B</c> with the
+/// consumed v·B groups of a learner at version v subtracted (the batch in training counts as in flight), so the
+/// groups started by version v fit in the batches of versions ≤ v + η. Timing alone does not put them there: a
+/// slow group is overtaken by later, faster ones, and the learner would train on those, move past its version + η
+/// and leave it too stale. So batches are taken earliest deadline first: a group is due at the last learner version
+/// that may still train it (the version it was drawn to be sampled with + η, or once buffered its oldest token's
+/// version + η), and while a group due now is still generating or verifying and the due ones buffered do not fill
+/// a batch (or, generally, the batches left before some deadline could not take the groups due by it), the learner
+/// waits for it (<see cref="TakeBatch"/>). No generation is wasted on staleness then; the buffer's check is left as
+/// the safety net (tokens older than the version a prompt was drawn with), and a generator that stalls holds the
+/// learner up only until its generation lease expires and the prompt is queued again.
 ///
 /// <see cref="Position"/> is the resume point a checkpoint records: the next fresh prompt and every drawn prompt not
 /// consumed, quarantined or in training (the batch in training is the checkpointed step's own). A book built from a
@@ -40,6 +49,10 @@ public sealed class PromptBook
         public TaskPrompt Prompt { get; } = prompt;
         public string Position { get; } = prompt.Position.ToString();
         public long Drawn { get; } = drawn;
+        /// <summary>The weights version the current attempt was handed out to be sampled with.</summary>
+        public long StartVersion { get; set; }
+        /// <summary>Once buffered, the group's oldest token version (which decides its staleness); null before.</summary>
+        public long? OldestTokenVersion { get; set; }
         public PromptStage Stage { get; set; }
         public string? GroupId { get; set; }
         public string? Holder { get; set; }
@@ -62,6 +75,7 @@ public sealed class PromptBook
     private long _draws;
     private long _attempts;
     private long _waveLeft;
+    private long _lastWaitFor = -1;
 
     /// <param name="start">Where to begin: a fresh run's <c>PromptPosition(cursor, [], 0)</c>, or a checkpoint's.</param>
     public PromptBook(IVerifiableTask task, PromptPosition start, PromptBookShape shape, PromptLeases leases, TimeSpan now)
@@ -95,6 +109,10 @@ public sealed class PromptBook
     public long FailedAttempts { get; private set; }
 
     public int MaxStalenessTaken { get; private set; }
+
+    /// <summary>Learner steps that, with a batch's worth buffered, waited for a due group still generating or verifying
+    /// (each step counted once, however often it asked).</summary>
+    public long WaitsForDue { get; private set; }
     public IReadOnlyList<QuarantinedPrompt> Quarantined => _quarantined;
     public IReadOnlyDictionary<string, long> TakenByNode => _takenByNode;
     public string Cursor => _stream.Position.ToString();
@@ -114,9 +132,11 @@ public sealed class PromptBook
 
     /// <summary>
     /// Hands up to <paramref name="max"/> prompts to <paramref name="holder"/> (a generator, on <paramref name="node"/>),
-    /// queued ones first. A prompt that failed before goes out alone. Returns none when admission is full.
+    /// queued ones first, to be sampled with weights version <paramref name="version"/> (the learner's less the policy
+    /// lag: what their deadlines are counted from). A prompt that failed before goes out alone. Returns none when
+    /// admission is full.
     /// </summary>
-    public IReadOnlyList<WorkItem> Draw(string holder, string node, int max, TimeSpan now)
+    public IReadOnlyList<WorkItem> Draw(string holder, string node, int max, long version, TimeSpan now)
     {
         var free = Math.Max(0, Math.Min(_shape.AdmissionCapacity - Admitted, StillNeeded));
         if (_shape.InWaves)
@@ -146,6 +166,8 @@ public sealed class PromptBook
             entry.GroupId = $"{entry.Prompt.Id}#{++_attempts}";
             entry.Holder = holder;
             entry.Node = node;
+            entry.StartVersion = version;
+            entry.OldestTokenVersion = null;
             Move(entry, PromptStage.Generating, now);
             _byAttempt.Add(entry.GroupId, entry);
             items.Add(new WorkItem(entry.GroupId, entry.Prompt));
@@ -170,6 +192,7 @@ public sealed class PromptBook
         switch (_buffer.Offer(group, learnerVersion))
         {
             case null:
+                entry.OldestTokenVersion = group.OldestTokenVersion;
                 Move(entry, PromptStage.Buffered, now);
                 return ScoredOutcome.Buffered;
             case DropReason.TooStale:
@@ -183,15 +206,26 @@ public sealed class PromptBook
 
     /// <summary>
     /// The <paramref name="count"/> oldest admissible groups for a learner at <paramref name="learnerVersion"/>, now in
-    /// training; null (taking nothing) if fewer are buffered. Groups past the staleness bound are queued again and
+    /// training; null (taking nothing) if fewer are buffered, or while a group still generating or verifying would be left
+    /// too stale by this batch, typically one due at <paramref name="learnerVersion"/> with fewer than
+    /// <paramref name="count"/> due ones buffered (<see cref="WaitsForDueGroup"/>). Groups past the staleness bound are queued again and
     /// returned in <paramref name="droppedStale"/>. At most one batch is in training: take the next after <see cref="Trained"/>.
     /// </summary>
     public IReadOnlyList<RolloutGroup>? TakeBatch(int count, long learnerVersion, TimeSpan now, out IReadOnlyList<RolloutGroup> droppedStale)
     {
         if (_byAttempt.Values.Any(e => e.Stage == PromptStage.InTraining))
             throw new InvalidOperationException("a batch is still in training; report Trained first");
-        var taken = _buffer.TryTake(count, learnerVersion, out droppedStale);
+        // Taking none drops what went stale, so its prompts are queued again (and free their room) even while we wait.
+        _buffer.TryTake(0, learnerVersion, out droppedStale);
         foreach (var stale in droppedStale) Requeue(_byAttempt[stale.GroupId], now);
+        if (WaitsForDueGroup(count, learnerVersion))
+        {
+            if (_lastWaitFor != learnerVersion) WaitsForDue++;
+            _lastWaitFor = learnerVersion;
+            return null;
+        }
+        // The buffer takes the oldest first: the earliest due, as the wait above assumed.
+        var taken = _buffer.TryTake(count, learnerVersion, out _);
         if (taken is null) return null;
         // In draw order, not in the order the verifiers happened to finish: the loss sums over the batch in this order,
         // and float sums depend on it, so a batch of the same groups always gives the same bits.
@@ -205,6 +239,43 @@ public sealed class PromptBook
         }
         GroupsTaken += batch.Count;
         return batch;
+    }
+
+    /// <summary>
+    /// Whether a learner at <paramref name="learnerVersion"/> must wait before taking the <paramref name="count"/> oldest
+    /// buffered groups: earliest deadline first, a batch of <paramref name="count"/> (the learner always asks for B) a
+    /// version from here on. A group is due at the last version that
+    /// may train it; it waits if, for some version d, the groups due by d that this batch would leave exceed what the
+    /// batches of the versions before d can take, one of them is still generating or verifying (so waiting can help), and
+    /// the batch holds a group due after d (which it could replace). With d = <paramref name="learnerVersion"/>: a group
+    /// this version is the last to be able to train is still coming, and the due ones buffered do not fill the batch.
+    /// (Waiting only for a group due now is not enough once η ≥ 2: 2·B groups due at v + 2 need both batches v + 1 and
+    /// v + 2.) A failed attempt is queued again, so is not waited for: a stalled generator holds the learner up only until
+    /// its lease expires. Admission control keeps the groups due by any d within what the batches up to d can take, so
+    /// when tokens come from the version their prompt was drawn with, waiting ends with none gone stale.
+    /// </summary>
+    private bool WaitsForDueGroup(int count, long learnerVersion)
+    {
+        long Due(Entry e) => (e.OldestTokenVersion ?? e.StartVersion) + _shape.MaxStaleness;
+        // One already past saving (its tokens went stale in flight) is dropped on arrival whatever we do: not waited for.
+        var coming = _byAttempt.Values.Where(e => e.Stage is PromptStage.Generating or PromptStage.Verifying)
+            .Select(Due).Where(d => d >= learnerVersion).ToList();
+        if (coming.Count == 0) return false;
+        var buffered = _byAttempt.Values.Where(e => e.Stage == PromptStage.Buffered).Select(Due).Order().ToList();
+        if (buffered.Count < count) return false;   // no batch to take anyway
+        // The buffer takes the oldest tokens first, which are the earliest due.
+        var latestInBatch = buffered[count - 1];
+        var left = coming.Concat(buffered.Skip(count)).Order().ToList();
+        var earliestComing = coming.Min();
+        for (var i = 0; i < left.Count; i++)
+        {
+            var d = left[i];
+            if (d >= latestInBatch) break;
+            if (d < earliestComing || (i + 1 < left.Count && left[i + 1] == d)) continue;
+            // i + 1 groups left due by d, and the batches of versions learnerVersion + 1 … d can take (d − learnerVersion)·count.
+            if (i + 1 > (d - learnerVersion) * count) return true;
+        }
+        return false;
     }
 
     /// <summary>The learner published the update trained on the batch in training: its prompts are consumed.</summary>

@@ -26,7 +26,7 @@ public class PromptBookDeterminismTests
     public void A_batch_comes_in_draw_order_whatever_order_the_verifiers_finish_in()
     {
         var book = SyncBook(dynamicSampling: false, inWaves: false);
-        var items = book.Draw("g1", "local", GroupsPerStep, TimeSpan.Zero);
+        var items = book.Draw("g1", "local", GroupsPerStep, 0, TimeSpan.Zero);
         foreach (var item in items) Assert.True(book.Generated(item.GroupId, TimeSpan.Zero));
         foreach (var item in items.Reverse()) Assert.Equal(ScoredOutcome.Buffered, book.Scored(Scored(item, 0), 0, TimeSpan.Zero));
 
@@ -57,7 +57,7 @@ public class PromptBookDeterminismTests
                     var generator = random.Next(2) == 0 ? "g1" : "g2";
                     if (held[generator].Count == 0)
                     {
-                        held[generator] = book.Draw(generator, "local", 2, TimeSpan.Zero);
+                        held[generator] = book.Draw(generator, "local", 2, version, TimeSpan.Zero);
                         if (held[generator].Count > 0) passes.Add(string.Join(",", held[generator].Select(i => i.Prompt.Id)));
                     }
                     else

@@ -32,6 +32,7 @@ internal sealed class PromptBookDriver
     private Checkpoint _checkpoint;
     private List<string> _consumed = new();
     private List<string> _filtered = new();
+    private bool _lostMessage;   // since the last resume: the book may hold attempts the driver no longer knows of
 
     public PromptBookDriver(int maxStaleness, int groupsPerStep, int steps, bool dynamicSampling, int maxFailures = 3, bool inWaves = false)
     {
@@ -73,6 +74,26 @@ internal sealed class PromptBookDriver
         CheckInvariants();
     }
 
+    /// <summary>
+    /// One event of a run in which nothing fails (no lost generator or message, no expired lease, no resume), chosen by
+    /// <paramref name="code"/>: generators draw at the learner's version and mostly finish the newest attempt first, so
+    /// older ones are overtaken; verifiers score in any order; the learner takes a batch when it can, and trains.
+    /// </summary>
+    public void ApplyHealthy(int code)
+    {
+        var c = Math.Abs(code % 1_000_000);
+        var (op, arg) = (c % 6, c / 6);
+        switch (op)
+        {
+            case 0: Draw($"g{arg % Holders}", 1 + arg % 4); break;
+            case 1 or 2: FinishGeneration(_generating.Count - 1); break;
+            case 3: FinishGeneration(arg); break;
+            case 4: Score(arg % 2 == 0 ? _verifying.Count - 1 : arg, uniform: arg % 5 == 0); break;
+            default: if (_inTraining is null) TakeBatch(); else Train(); break;
+        }
+        CheckInvariants();
+    }
+
     /// <summary>Healthy generators and verifiers and a steady learner until the run ends; fails if it cannot.</summary>
     public void Drain()
     {
@@ -92,7 +113,7 @@ internal sealed class PromptBookDriver
     private void Draw(string holder, int max)
     {
         var before = Book.Admitted;
-        var items = Book.Draw(holder, "local", max, Now);
+        var items = Book.Draw(holder, "local", max, Version, Now);
         Assert.True(items.Count <= max);
         Assert.Equal(before + items.Count, Book.Admitted);
         foreach (var item in items) _generating.Add(new Attempt(item, holder, Version));
@@ -148,7 +169,19 @@ internal sealed class PromptBookDriver
     {
         if (_inTraining is not null) return;
         var batch = Book.TakeBatch(_groupsPerStep, Version, Now, out _);
-        if (batch is null) return;
+        if (batch is null)
+        {
+            // No deadlock: with a batch's worth buffered the learner waits only for a group still generating or verifying,
+            // started at an earlier version (one started now can wait for a later batch) and not yet past saving.
+            var buffered = Book.Count(PromptStage.Buffered);
+            if (buffered < _groupsPerStep) return;
+            Assert.True(Book.Count(PromptStage.Generating) + Book.Count(PromptStage.Verifying) > 0, $"{buffered} buffered, none in flight, and no batch");
+            bool Savable(long start) => start < Version && start + _shape.MaxStaleness >= Version;
+            if (!_lostMessage)
+                Assert.True(_generating.Any(a => Savable(a.Version)) || _verifying.Any(g => Savable(g.OldestTokenVersion)),
+                    $"{buffered} buffered and no batch, but no earlier group in flight to wait for");
+            return;
+        }
         Assert.Equal(_groupsPerStep, batch.Count);
         foreach (var group in batch)
             Assert.True(group.Staleness(Version) <= _shape.MaxStaleness, $"{group.GroupId} is {group.Staleness(Version)} versions stale, η = {_shape.MaxStaleness}");
@@ -179,6 +212,8 @@ internal sealed class PromptBookDriver
     {
         if (_generating.Count > 0) _generating.RemoveAt(pick % _generating.Count);
         else if (_verifying.Count > 0) _verifying.RemoveAt(pick % _verifying.Count);
+        else return;
+        _lostMessage = true;
     }
 
     private void Tick(TimeSpan by)
@@ -199,6 +234,7 @@ internal sealed class PromptBookDriver
         _generating.Clear();
         _verifying.Clear();
         _inTraining = null;
+        _lostMessage = false;
     }
 
     private static string PositionOf(string promptId) => new PromptCursor(0, long.Parse(promptId["synthetic:".Length..])).ToString();

@@ -24,7 +24,7 @@ public class PromptBookTests
     public void APromptThatKeepsCrashingItsGeneratorIsQuarantinedAloneAndTheOthersGoOn()
     {
         var book = Book();
-        var first = book.Draw("g1", "local", 4, T0);
+        var first = book.Draw("g1", "local", 4, 0, T0);
         Assert.Equal(4, first.Count);
         // The generator crashes with all four: each failed once, and each now goes out alone.
         Assert.Empty(book.GeneratorLost("g1", "failed: boom", T0));
@@ -33,7 +33,7 @@ public class PromptBookTests
         var generated = new List<string>();
         for (var round = 0; round < 20 && book.Count(PromptStage.Queued) > 0; round++)
         {
-            var alone = book.Draw("g1", "local", 4, T0);
+            var alone = book.Draw("g1", "local", 4, 0, T0);
             Assert.Single(alone);
             var position = alone[0].Prompt.Position.ToString();
             if (position == poison) book.GeneratorLost("g1", "failed: boom", T0);
@@ -47,7 +47,7 @@ public class PromptBookTests
         Assert.Equal((poison, 3, "generator failed: boom"), (q.Position, q.Failures, q.LastFailure));
         // Its batch-mates were each generated once, and are not quarantined; the poison prompt never comes back.
         Assert.Equal(first.Skip(1).Select(i => i.Prompt.Position.ToString()).Order(), generated.Order());
-        Assert.Equal(4, book.Draw("g2", "local", 4, T0).Count(i => i.Prompt.Position.ToString() != poison));
+        Assert.Equal(4, book.Draw("g2", "local", 4, 0, T0).Count(i => i.Prompt.Position.ToString() != poison));
         Assert.Contains(poison, book.Position().Quarantined!.Select(p => p.Position));
         Assert.DoesNotContain(poison, book.Position().Outstanding);
     }
@@ -56,14 +56,14 @@ public class PromptBookTests
     public void AnExpiredGenerationLeaseRequeuesThePromptAndIgnoresTheLateGroup()
     {
         var book = Book();
-        var item = Assert.Single(book.Draw("g1", "local", 1, T0));
+        var item = Assert.Single(book.Draw("g1", "local", 1, 0, T0));
         Assert.Empty(book.Expire(TimeSpan.FromSeconds(9)));
         var expired = Assert.Single(book.Expire(TimeSpan.FromSeconds(10)));
         Assert.Equal((PromptStage.Generating, "g1", false, false), (expired.Stage, expired.Holder, expired.Stalled, expired.Quarantined));
         Assert.Equal(1, book.Count(PromptStage.Queued));
         // The old attempt finishes after all: not a current attempt.
         Assert.False(book.Generated(item.GroupId, TimeSpan.FromSeconds(11)));
-        var again = Assert.Single(book.Draw("g2", "local", 4, TimeSpan.FromSeconds(11)));
+        var again = Assert.Single(book.Draw("g2", "local", 4, 0, TimeSpan.FromSeconds(11)));
         Assert.Equal(item.Prompt.Position, again.Prompt.Position);
         Assert.NotEqual(item.GroupId, again.GroupId);
     }
@@ -72,7 +72,7 @@ public class PromptBookTests
     public void AnExpiredVerificationLeaseCountsAsAFailedAttempt()
     {
         var book = Book();
-        var item = Assert.Single(book.Draw("g1", "local", 1, T0));
+        var item = Assert.Single(book.Draw("g1", "local", 1, 0, T0));
         Assert.True(book.Generated(item.GroupId, T0));
         var expired = Assert.Single(book.Expire(TimeSpan.FromSeconds(5)));
         Assert.Equal(PromptStage.Verifying, expired.Stage);
@@ -84,7 +84,7 @@ public class PromptBookTests
     public void ABufferedGroupTheLearnerNeverTakesIsReportedAsAStallOnce()
     {
         var book = Book();
-        var item = Assert.Single(book.Draw("g1", "local", 1, T0));
+        var item = Assert.Single(book.Draw("g1", "local", 1, 0, T0));
         book.Generated(item.GroupId, T0);
         Assert.Equal(ScoredOutcome.Buffered, book.Scored(Group(item, 0), 0, T0));
         var stall = Assert.Single(book.Expire(TimeSpan.FromSeconds(60)));
@@ -99,13 +99,13 @@ public class PromptBookTests
     {
         // η = 0, B = 1: one prompt admitted; the second, given back, waits for the learner.
         var book = Book(maxStaleness: 0, groupsPerStep: 1);
-        var first = Assert.Single(book.Draw("g1", "local", 1, T0));
+        var first = Assert.Single(book.Draw("g1", "local", 1, 0, T0));
         book.GeneratorLost("g1", "stopped", T0);
-        var second = Assert.Single(book.Draw("g2", "local", 1, T0));
+        var second = Assert.Single(book.Draw("g2", "local", 1, 0, T0));
         Assert.Equal(first.Prompt.Position, second.Prompt.Position);
         book.Generated(second.GroupId, T0);
         book.Scored(Group(second, 0), 0, T0);
-        Assert.Empty(book.Draw("g2", "local", 1, T0));
+        Assert.Empty(book.Draw("g2", "local", 1, 0, T0));
         Assert.NotNull(book.TakeBatch(1, 0, T0, out _));
         // Training takes 59 s: nothing is stuck (the in-training lease is 60 s), and no room opened.
         Assert.Empty(book.Expire(TimeSpan.FromSeconds(59)));
@@ -118,7 +118,7 @@ public class PromptBookTests
         var quarantined = new QuarantinedPrompt("synthetic:1", "e0:i1", 3, "generator failed: boom");
         var book = Book(start: new PromptPosition("e0:i5", ["e0:i3", "e0:i0"], 7, [quarantined]));
         Assert.Equal(7, book.GroupsTaken);
-        var items = book.Draw("g1", "local", 4, T0).Select(i => i.Prompt.Position.ToString());
+        var items = book.Draw("g1", "local", 4, 0, T0).Select(i => i.Prompt.Position.ToString());
         Assert.Equal(["e0:i3", "e0:i0", "e0:i5", "e0:i6"], items);
         Assert.Equal(quarantined, Assert.Single(book.Quarantined));
         Assert.Equal([quarantined], book.Position().Quarantined!);
@@ -128,10 +128,95 @@ public class PromptBookTests
     public void StaleGroupsAreDroppedAndTheirPromptsQueuedAgainNotCountedAsFailures()
     {
         var book = Book(maxStaleness: 0, groupsPerStep: 1);
-        var item = Assert.Single(book.Draw("g1", "local", 1, T0));
+        var item = Assert.Single(book.Draw("g1", "local", 1, 0, T0));
         book.Generated(item.GroupId, T0);
         Assert.Equal(ScoredOutcome.DroppedStale, book.Scored(Group(item, 0), learnerVersion: 1, T0));
         Assert.Equal((1L, 0L, 1L), (book.DroppedStale, book.FailedAttempts, book.Requeued));
-        Assert.Equal(item.Prompt.Position, Assert.Single(book.Draw("g1", "local", 1, T0)).Prompt.Position);
+        Assert.Equal(item.Prompt.Position, Assert.Single(book.Draw("g1", "local", 1, 0, T0)).Prompt.Position);
+    }
+    /// <summary>Generates <paramref name="item"/> with weights <paramref name="sampledAt"/> and scores it for a learner at
+    /// <paramref name="learnerVersion"/> (by default the same).</summary>
+    private static ScoredOutcome Finish(PromptBook book, WorkItem item, long sampledAt, long? learnerVersion = null)
+    {
+        Assert.True(book.Generated(item.GroupId, T0));
+        return book.Scored(Group(item, sampledAt), learnerVersion ?? sampledAt, T0);
+    }
+
+    /// <summary>
+    /// η = 1, B = 2: A, B, C, D drawn at version 0, D slow. A and B are trained at 0, then E and F (drawn at 1) are
+    /// scored before D. Taking the two oldest, C and E, would leave D two versions stale when it arrives; version 1 is
+    /// its last chance, so the learner waits for it.
+    /// </summary>
+    private static (PromptBook Book, IReadOnlyList<WorkItem> First, IReadOnlyList<WorkItem> Second) OvertakenSlowGroup()
+    {
+        var book = Book(maxStaleness: 1, groupsPerStep: 2);
+        var first = book.Draw("g1", "local", 4, 0, T0);
+        Assert.Equal(4, first.Count);
+        foreach (var item in first.Take(3)) Assert.Equal(ScoredOutcome.Buffered, Finish(book, item, 0));
+        Assert.Equal([first[0].GroupId, first[1].GroupId], book.TakeBatch(2, 0, T0, out _)!.Select(g => g.GroupId));
+        book.Trained();
+        var second = book.Draw("g2", "local", 4, 1, T0);
+        Assert.Equal(2, second.Count);
+        foreach (var item in second) Assert.Equal(ScoredOutcome.Buffered, Finish(book, item, 1));
+        return (book, first, second);
+    }
+
+    [Fact]
+    public void TheLearnerWaitsForAGroupItIsTheLastToBeAbleToTrain()
+    {
+        var (book, first, second) = OvertakenSlowGroup();
+        var (c, d) = (first[2], first[3]);
+        Assert.Null(book.TakeBatch(2, 1, T0, out _));
+        Assert.True(book.Generated(d.GroupId, T0));
+        Assert.Null(book.TakeBatch(2, 1, T0, out _));
+        Assert.Equal(ScoredOutcome.Buffered, book.Scored(Group(d, 0), 1, T0));
+        Assert.Equal([c.GroupId, d.GroupId], book.TakeBatch(2, 1, T0, out _)!.Select(g => g.GroupId));
+        book.Trained();
+        Assert.Equal(second.Select(i => i.GroupId), book.TakeBatch(2, 2, T0, out _)!.Select(g => g.GroupId));
+        // One step waited (however often it asked), and no generation was wasted.
+        Assert.Equal((1L, 0L, 0L), (book.WaitsForDue, book.DroppedStale, book.Requeued));
+    }
+
+    [Fact]
+    public void AGroupDueLaterIsWaitedForWhenTheBatchesBeforeItsDeadlineCouldNotTakeItOtherwise()
+    {
+        // η = 2, B = 2: six drawn at version 0 are all due by version 2. Two are trained at 0; the other four need both
+        // batches 1 and 2, so at version 1 the learner does not take E and F (drawn at 1, due at 3) ahead of them.
+        var book = Book(maxStaleness: 2, groupsPerStep: 2);
+        var first = book.Draw("g1", "local", 6, 0, T0);
+        foreach (var item in first.Take(2)) Finish(book, item, 0);
+        Assert.NotNull(book.TakeBatch(2, 0, T0, out _));
+        book.Trained();
+        var second = book.Draw("g2", "local", 6, 1, T0);
+        Assert.Equal(2, second.Count);
+        foreach (var item in second) Finish(book, item, 1);
+        Assert.Null(book.TakeBatch(2, 1, T0, out _));
+        foreach (var item in first.Skip(2).Take(2)) Assert.Equal(ScoredOutcome.Buffered, Finish(book, item, sampledAt: 0, learnerVersion: 1));
+        Assert.Equal(first.Skip(2).Take(2).Select(i => i.GroupId), book.TakeBatch(2, 1, T0, out _)!.Select(g => g.GroupId));
+        book.Trained();
+        Assert.Null(book.TakeBatch(2, 2, T0, out _));
+        foreach (var item in first.Skip(4)) Assert.Equal(ScoredOutcome.Buffered, Finish(book, item, sampledAt: 0, learnerVersion: 2));
+        Assert.Equal(first.Skip(4).Select(i => i.GroupId), book.TakeBatch(2, 2, T0, out _)!.Select(g => g.GroupId));
+        book.Trained();
+        Assert.Equal(second.Select(i => i.GroupId), book.TakeBatch(2, 3, T0, out _)!.Select(g => g.GroupId));
+        Assert.Equal((2L, 0L), (book.WaitsForDue, book.DroppedStale));
+    }
+
+    [Fact]
+    public void AnExpiredGenerationLeaseOfADueGroupLetsTheLearnerGoOn()
+    {
+        var (book, first, second) = OvertakenSlowGroup();
+        var (c, d) = (first[2], first[3]);
+        Assert.Null(book.TakeBatch(2, 1, T0, out _));
+        // D's generator stalls: its attempt fails and D is queued again, so it is no longer waited for.
+        var expired = Assert.Single(book.Expire(TimeSpan.FromSeconds(10)));
+        Assert.Equal((PromptStage.Generating, false), (expired.Stage, expired.Stalled));
+        Assert.Equal(1, book.Count(PromptStage.Queued));
+        Assert.Equal([c.GroupId, second[0].GroupId], book.TakeBatch(2, 1, TimeSpan.FromSeconds(10), out _)!.Select(g => g.GroupId));
+        Assert.Equal((1L, 1L, 0L), (book.FailedAttempts, book.Requeued, book.DroppedStale));
+        // The late group of the failed attempt is ignored; D is generated again, from version 1.
+        Assert.False(book.Generated(d.GroupId, TimeSpan.FromSeconds(10)));
+        book.Trained();
+        Assert.Equal(d.Prompt.Position, Assert.Single(book.Draw("g2", "local", 1, 2, TimeSpan.FromSeconds(10))).Prompt.Position);
     }
 }
