@@ -59,6 +59,27 @@ public sealed class ConfigCommandTests : IDisposable
         Assert.DoesNotContain("   at ", error);
     }
 
+    [Theory]
+    [InlineData("generation.kv-budget-tokens = 100", "actorrl.generation.kv-budget-tokens", "got 100")]
+    [InlineData("generation.max-batch-sequences = 4", "actorrl.generation.max-batch-sequences", "got 4")]
+    [InlineData("generation.on-weight-update = drop-cache", "actorrl.generation.on-weight-update", "keep-cache")]
+    [InlineData("generation.batching = dynamic", "actorrl.generation.batching", "continuous")]
+    [InlineData("generation.min-p = 1", "actorrl.generation.min-p", "[0, 1)")]
+    [InlineData("generation.top-k = -1", "actorrl.generation.top-k", "-1")]
+    [InlineData("generation.stop = [\"\"]", "actorrl.generation.stop", "empty")]
+    public async Task ABadBatchingOrSamplingSettingExitsTwoNamingTheKeyAndFileLine(string setting, string key, string says)
+    {
+        // group-size 8 by default; model.max-seq-len 128 and max-new-tokens 48: one group's worst case is 80 + 8 × 48 = 464 tokens.
+        var file = Write("generation.conf", $"actorrl {{\n  model.max-seq-len = 128\n  {setting}\n}}");
+        var (code, _, error) = await CliRunner.Run("config", "check", file);
+        Assert.Equal(2, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(key, line);
+        Assert.Contains($"{file}:3", line);
+        Assert.Contains(says, line);
+        Assert.DoesNotContain("   at ", error);
+    }
+
     [Fact]
     public async Task AnUnknownKeyExitsTwo()
     {

@@ -105,18 +105,20 @@ public sealed class ContinuousBatchTests
     {
         using var policy = TinyPolicies.Create(seed: 6);
         var longest = Prompts.Max(p => p.Count);
-        var oneGroup = (int)Options(policy, 12).Reservation(longest);
-        // Room for one group's worst case and not quite two: groups must decode one after the other.
-        var options = Options(policy, maxSequences: 12, budget: 2 * oneGroup - 1);
+        var oneGroup = (int)Options(policy, 12).Slots(3, longest);
+        // Room for the longest prompt's group and for no two groups of any prompts here: groups decode one after the other,
+        // though 12 sequences (four groups) would fit the batch.
+        var options = Options(policy, maxSequences: 12, budget: oneGroup);
         using var batch = policy.BeginContinuousBatch(options);
         var (finished, trace) = Run(batch, Prompts);
 
         Assert.All(trace, s =>
         {
             Assert.True(s.Reserved <= options.KvBudgetTokens, $"reserved {s.Reserved} of {options.KvBudgetTokens}");
-            Assert.True(s.Allocated <= options.KvBudgetTokens + 1, $"pool allocated {s.Allocated} slots for a budget of {options.KvBudgetTokens}");
+            Assert.True(s.Allocated <= options.KvBudgetTokens, $"cache allocated {s.Allocated} slots for a budget of {options.KvBudgetTokens}");
+            Assert.True(s.Active <= 3, $"{s.Active} sequences decoding: only one group fits");
         });
-        Assert.Contains(trace, s => s.Waiting > 0 && s.Active > 0 && s.Active + options.SamplesPerPrompt <= 12);
+        Assert.Contains(trace, s => s.Waiting > 0 && s.Active > 0);
         Assert.Equal((0, 0), (batch.KvUsage.Reserved, batch.KvUsage.InUse));
         AssertSameResponses(Static(policy, Prompts, options), Enumerable.Range(0, Prompts.Length).SelectMany(p => finished[p].Responses).ToList());
 

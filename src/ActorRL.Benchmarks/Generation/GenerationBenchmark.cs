@@ -12,9 +12,10 @@ namespace ActorRL.Benchmarks.Generation;
 /// <param name="MaxSequences">Sequences decoding at once, for both batching modes (a static batch is MaxSequences / G prompts).</param>
 /// <param name="MaxTokens">Response length cap; lengths are drawn long-tailed below it (<see cref="LongTailedLengths"/>).</param>
 /// <param name="PromptLength">Tokens per prompt.</param>
+/// <param name="Rounds">Timed rounds of each mode, alternating which goes first; the median is reported.</param>
 /// <param name="Peer">Also time the PyTorch peer's static-batch decode of the same batches (TinyGpt and built-in Qwen3 only).</param>
 public sealed record GenerationBenchmarkOptions(int Prompts = 64, int GroupSize = 8, int MaxSequences = 64, int MaxTokens = 256, int PromptLength = 16,
-    bool Peer = true, int Threads = 0, string Python = "/usr/bin/python3");
+    bool Peer = true, int Threads = 0, string Python = "/usr/bin/python3", int Rounds = 3);
 
 /// <summary>One model to measure: a name, what it is, and the policy (built on the benchmark thread).</summary>
 public sealed record GenerationBenchmarkModel(string Name, string Description, Func<IPolicy> CreatePolicy)
@@ -54,7 +55,7 @@ public static class GenerationBenchmark
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"bench generation: {o.Prompts} prompts × G {o.GroupSize} = {lengths.Length} responses, {o.PromptLength}-token prompts, lengths long-tailed in [1, {o.MaxTokens}] " +
             $"(median {sorted[sorted.Length / 2]}, p90 {sorted[sorted.Length * 9 / 10]}, max {sorted[^1]}, {lengths.Sum():N0} tokens), " +
-            $"{o.MaxSequences} sequences at once, {get_num_threads()} torch threads"));
+            $"{o.MaxSequences} sequences at once, {get_num_threads()} torch threads, median of {o.Rounds} alternating rounds"));
         output.WriteLine($"{"model",-8} {"batching",-22} {"tokens/s",10} {"slot use",9} {"seconds",8} {"× static",9}");
         foreach (var model in models)
         {
@@ -63,8 +64,24 @@ public static class GenerationBenchmark
             var prompts = Prompts(o, policy.Tokenizer.VocabularySize);
             // Untimed warm-up of both paths (allocator, kernels).
             Measure(policy, o, prompts[..Math.Min(prompts.Length, 2 * o.MaxSequences / o.GroupSize)], lengths, continuous: true);
-            var @static = Measure(policy, o, prompts, lengths, continuous: false);
-            var continuous = Measure(policy, o, prompts, lengths, continuous: true);
+            // Rounds alternate which mode goes first, and each mode reports its median round: on a shared machine the
+            // speed drifts over a minute, and a fixed order would hand the drift to one side.
+            var rounds = new List<(Result Static, Result Continuous)>();
+            for (var r = 0; r < o.Rounds; r++)
+            {
+                if (r % 2 == 0)
+                {
+                    var first = Measure(policy, o, prompts, lengths, continuous: false);
+                    rounds.Add((first, Measure(policy, o, prompts, lengths, continuous: true)));
+                }
+                else
+                {
+                    var first = Measure(policy, o, prompts, lengths, continuous: true);
+                    rounds.Add((Measure(policy, o, prompts, lengths, continuous: false), first));
+                }
+            }
+            var @static = rounds.Select(x => x.Static).OrderBy(x => x.Seconds).ElementAt(rounds.Count / 2);
+            var continuous = rounds.Select(x => x.Continuous).OrderBy(x => x.Seconds).ElementAt(rounds.Count / 2);
             Row(output, model.Name, "static", @static, @static);
             Row(output, model.Name, "continuous", continuous, @static);
             if (o.Peer && model.StartPeer is not null) PeerRow(output, model, policy, o, lengths, @static);
@@ -85,7 +102,7 @@ public static class GenerationBenchmark
     private static Result Measure(IPolicy policy, GenerationBenchmarkOptions o, IReadOnlyList<int>[] prompts, int[] lengths, bool continuous)
     {
         var options = new ContinuousBatchOptions(new SamplingFilters(), o.MaxTokens, o.GroupSize, o.MaxSequences,
-            KvBudgetTokens: o.MaxSequences * (o.PromptLength + o.MaxTokens), IgnoreEos: true);
+            KvBudgetTokens: ContinuousBatchOptions.UnboundedBudget(o.MaxSequences, o.PromptLength + o.MaxTokens), IgnoreEos: true);
         using var batch = policy.BeginContinuousBatch(options);
         var next = 0;
         long tokens = 0;

@@ -61,12 +61,11 @@ public sealed record ActorRLSettings(
         if (settings.Generation.MaxBatchSequences is { } sequences && sequences < group)
             throw root.Section("generation").Fail("max-batch-sequences",
                 $"must hold at least one group (actorrl.pipeline.group-size = {group} sequences), got {sequences}");
-        // The worst case one prompt reserves: the longest prompt the model leaves room for, and G full responses.
-        var worstGroup = settings.Model.MaxSequenceLength - settings.Generation.MaxNewTokens + (long)group * settings.Generation.MaxNewTokens;
+        // One group's worst case: G rows of the longest sequence the model accepts.
+        var worstGroup = (long)group * settings.Model.MaxSequenceLength;
         if (settings.Generation.KvBudgetTokens is { } kv && kv < worstGroup)
             throw root.Section("generation").Fail("kv-budget-tokens",
-                $"must hold one group's worst case, (max-seq-len − max-new-tokens) + group-size × max-new-tokens = " +
-                $"({settings.Model.MaxSequenceLength} − {settings.Generation.MaxNewTokens}) + {group} × {settings.Generation.MaxNewTokens} = {worstGroup} tokens, got {kv}");
+                $"must hold one group's worst case, group-size × actorrl.model.max-seq-len = {group} × {settings.Model.MaxSequenceLength} = {worstGroup} tokens, got {kv}");
         if (settings.Learner.MicroBatchTokens is { } budget && budget < settings.Model.MaxSequenceLength)
             throw root.Section("learner").Fail("micro-batch-tokens",
                 $"must hold the longest sequence the model accepts (actorrl.model.max-seq-len = {settings.Model.MaxSequenceLength} tokens, " +

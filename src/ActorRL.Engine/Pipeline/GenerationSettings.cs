@@ -45,8 +45,8 @@ public sealed record GenerationSettings(double Temperature, double TopP, int Max
     public BatchLimits Batch(int groupSize, int promptsPerGeneration, int maxSequenceLength)
     {
         var sequences = MaxBatchSequences ?? promptsPerGeneration * groupSize;
-        // Unbounded in effect: no group can reserve more than its sequences' full lengths.
-        var budget = KvBudgetTokens ?? (int)Math.Min(int.MaxValue - 1, (long)sequences * maxSequenceLength);
+        // Unbounded in effect: no row is longer than the model's longest sequence.
+        var budget = KvBudgetTokens ?? ContinuousBatchOptions.UnboundedBudget(sequences, maxSequenceLength);
         return new BatchLimits(sequences, budget);
     }
 }

@@ -89,14 +89,8 @@ public sealed class DecoderAttention : nn.Module
         k = RotaryEmbedding.Apply(k.transpose(1, 2), cos, sin);
         var v = Projection.Apply(v_proj, x, lora?.For(layer, "v_proj")).view(b, t, _kvHeads, _headDim).transpose(1, 2);
         if (cache is not null) (k, v) = cache.Append(layer, k, v);
-        var group = _heads / _kvHeads;
-        if (group > 1)
-        {
-            k = k.repeat_interleave(group, 1);
-            v = v.repeat_interleave(group, 1);
-        }
-        // libtorch's is_causal mask is top-left aligned, so it is only right when queries and keys coincide.
-        var y = F.scaled_dot_product_attention(q, k, v, mask, 0.0, is_casual: mask is null);
+        var group = (int)(_heads / _kvHeads);
+        var y = cache is null ? Attention.Compute(q, k, v, mask, group) : cache.Attend(q, k, v, mask, group);
         return Projection.Apply(o_proj, y.transpose(1, 2).reshape(b, t, _heads * _headDim), lora?.For(layer, "o_proj"));
     }
 

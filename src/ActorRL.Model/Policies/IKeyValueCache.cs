@@ -20,6 +20,13 @@ public interface IKeyValueCache
 
     /// <summary>Commits <paramref name="positions"/> new positions once every layer has appended.</summary>
     void Advance(long positions);
+
+    /// <summary>
+    /// Attention of <paramref name="q"/> over the keys and values <see cref="Append"/> returned (see
+    /// <see cref="Layers.Attention.Compute"/>). A cache whose rows hold sequences of very different lengths computes it
+    /// in parts, each over only as many keys as its rows have, instead of padding every row to the longest.
+    /// </summary>
+    Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor? mask, int groups) => Layers.Attention.Compute(q, k, v, mask, groups);
 }
 
 /// <summary>The shape of a model's per-layer keys and values.</summary>

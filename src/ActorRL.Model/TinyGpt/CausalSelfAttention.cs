@@ -37,8 +37,7 @@ public sealed class CausalSelfAttention : nn.Module
         var rotated = RotaryEmbedding.ApplySigned(projected.narrow(0, 0, 2), cos, signedSin);
         var (q, k, v) = (rotated[0], rotated[1], projected[2]);
         if (cache is not null) (k, v) = cache.Append(layer, k, v);
-        // libtorch's is_causal mask is top-left aligned, so it is only right when queries and keys coincide.
-        var y = F.scaled_dot_product_attention(q, k, v, mask, 0.0, is_casual: mask is null);
+        var y = cache is null ? Attention.Compute(q, k, v, mask, 1) : cache.Attend(q, k, v, mask, 1);
         return proj.forward(y.transpose(1, 2).reshape(b, t, _heads * _headDim));
     }
 }

@@ -3,20 +3,22 @@ using static TorchSharp.torch;
 namespace ActorRL.Model.Policies.Batching;
 
 /// <summary>
-/// <see cref="IContinuousBatch"/> over a <see cref="CausalLmPolicy"/> and a <see cref="KvTokenPool"/>. Every sequence
-/// keeps its own list of pool slots and its own position count, so rows of any length decode side by side: a decode
-/// step feeds each row's last token at its own position and attends over its own slots (masked past its length).
+/// <see cref="IContinuousBatch"/> over a <see cref="CausalLmPolicy"/> and a <see cref="KvRowCache"/>. Each running sequence
+/// owns a row of the cache and keeps its own position count, so rows of any length decode side by side: a decode step
+/// feeds each row's last token at its own position and attends over its own columns (masked past its length). Rows stay
+/// in the order their sequences started, so neighbours have similar lengths and attention can run over runs of them
+/// (<see cref="AttentionPart"/>); a finished sequence leaves a hole (decoded as padding, its output ignored) until holes
+/// make up a quarter of the rows, when the cache is compacted.
 /// </summary>
 internal sealed class ContinuousBatch : IContinuousBatch
 {
     private sealed class Group(long key, IReadOnlyList<int> prompt, long seed, IReadOnlyList<int>? lengths)
     {
-        public IReadOnlyList<int>? Lengths { get; } = lengths;
         public long Key { get; } = key;
         public IReadOnlyList<int> Prompt { get; } = prompt;
         public long Seed { get; } = seed;
+        public IReadOnlyList<int>? Lengths { get; } = lengths;
         public long StartVersion { get; set; }
-        public int[] PromptSlots { get; set; } = [];
         public List<Row> Rows { get; } = new();
         public int Running { get; set; }
     }
@@ -27,21 +29,23 @@ internal sealed class ContinuousBatch : IContinuousBatch
         public int SampleIndex { get; } = sampleIndex;
         public ResponseBuilder Response { get; } = new(0, sampleIndex, group.Prompt);
         public SamplingStream Stream { get; } = new(group.Seed, sampleIndex);
-        /// <summary>Slots of the response tokens fed so far (the last sampled token is fed at the next step).</summary>
-        public List<int> Slots { get; } = new();
+        /// <summary>This sequence's row in the cache.</summary>
+        public int Index { get; set; }
         public long CacheVersion { get; set; }
-        public int CachedLength => Group.Prompt.Count + Slots.Count;
+        /// <summary>Positions cached: the prompt and every response token but the last sampled one (fed at the next step).</summary>
+        public int CachedLength => Group.Prompt.Count + Response.Length - 1;
+        public int Limit(int maxNewTokens) => Group.Lengths?[SampleIndex] ?? maxNewTokens;
     }
 
     private readonly CausalLmPolicy _policy;
     private readonly ICausalLanguageModel _model;
     private readonly ContinuousBatchOptions _options;
     private readonly HashSet<int> _stopIds;
-    private readonly KvTokenPool _pool;
+    private readonly KvRowCache _cache;
     private readonly Queue<Group> _waiting = new();
-    private readonly List<Row> _active = new();
+    private List<Row?> _rows = new();                   // by cache row; null = a finished sequence's hole
+    private int _live;
     private readonly List<FinishedPrompt> _finished = new();
-    private long _reserved;
     private long _lastVersion = -1;
     private bool _disposed;
 
@@ -54,16 +58,23 @@ internal sealed class ContinuousBatch : IContinuousBatch
         _options = options;
         _stopIds = [.. options.StopTokenIds ?? []];
         if (!options.IgnoreEos) _stopIds.Add(policy.Tokenizer.EosId);
-        _pool = new KvTokenPool(_model.KvLayout, _model.DType, _model.Device, options.KvBudgetTokens);
+        _cache = new KvRowCache(_model.KvLayout, _model.DType, _model.Device, PhysicalRows, options.KvBudgetTokens);
     }
 
-    public int ActiveSequences => _active.Count;
+    public int ActiveSequences => _live;
     public int Waiting => _waiting.Count;
-    public bool IsIdle => _active.Count == 0 && _waiting.Count == 0;
-    public int Room => Math.Max(0, (_options.MaxSequences - _active.Count) / _options.SamplesPerPrompt - _waiting.Count);
-    public (long Reserved, int InUse, int Allocated) KvUsage => (_reserved, _pool.InUse, _pool.Allocated);
+    public bool IsIdle => _live == 0 && _waiting.Count == 0;
+    public int Room => Math.Max(0, (_options.MaxSequences - _live) / _options.SamplesPerPrompt - _waiting.Count);
+
+    public (long Reserved, int InUse, int Allocated) KvUsage =>
+        (_options.Slots(_live, LongestRunningPrompt), Running.Sum(r => r.CachedLength), (int)_cache.Allocated);
 
     public (long Steps, long Rows) Work { get; private set; }
+
+    private IEnumerable<Row> Running => _rows.OfType<Row>();
+
+    private int PhysicalRows => _options.CacheRows;
+    private int LongestRunningPrompt => _live == 0 ? 0 : Running.Max(r => r.Group.Prompt.Count);
 
     public void Add(long key, IReadOnlyList<int> prompt, long seed, IReadOnlyList<int>? responseLengths = null)
     {
@@ -74,9 +85,10 @@ internal sealed class ContinuousBatch : IContinuousBatch
             throw new ArgumentException(
                 $"the prompt has {prompt.Count} tokens; with max new tokens {_options.MaxNewTokens} that exceeds the model's max sequence length {_model.MaxSequenceLength}",
                 nameof(prompt));
-        if (_options.Reservation(prompt.Count) > _options.KvBudgetTokens)
+        var alone = _options.Slots(_options.SamplesPerPrompt, prompt.Count);
+        if (alone > _options.KvBudgetTokens)
             throw new ArgumentException(
-                $"the prompt's group needs {_options.Reservation(prompt.Count)} KV token slots (prompt + G × max new tokens), more than the budget of {_options.KvBudgetTokens}",
+                $"the prompt's group needs {alone} KV token slots (G × (prompt + max new tokens)), more than the budget of {_options.KvBudgetTokens}",
                 nameof(prompt));
         foreach (var id in prompt)
             if ((uint)id >= (uint)_model.VocabularySize)
@@ -100,20 +112,33 @@ internal sealed class ContinuousBatch : IContinuousBatch
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var version = _policy.Version; // the weights this step's forward passes use
-        if (_options.OnWeightUpdate == WeightUpdateMode.RecomputeCache && version != _lastVersion && _active.Any(r => r.CacheVersion != version))
+        var holes = _rows.Count - _live;
+        if (holes > 0 && (4 * holes >= _rows.Count || _live == 0)) Compact();
+        if (_options.OnWeightUpdate == WeightUpdateMode.RecomputeCache && version != _lastVersion && Running.Any(r => r.CacheVersion != version))
             Recompute(version);
         _lastVersion = version;
 
-        var running = _active.ToList();
         var starting = Start(version);
+        var decoding = _rows.ToList();
         var parts = new List<Tensor>(2);
-        if (running.Count > 0) parts.Add(Decode(running));
-        if (starting.Count > 0) parts.Add(Prefill(starting));
-        var rows = running.Concat(starting.SelectMany(g => g.Rows)).ToList();
+        if (decoding.Count > 0) parts.Add(Decode(decoding));
+        if (starting.Count > 0) parts.Add(Prefill(starting, decoding.Count));
+        var rows = Running.Concat(starting.SelectMany(g => g.Rows)).ToList();
         var logits = parts.Count == 1 ? parts[0] : cat(parts, 0);
+        if (decoding.Count > _live)
+        {
+            // Holes were decoded as padding; only running rows and the starting ones draw a token.
+            var keep = Enumerable.Range(0, decoding.Count).Where(i => decoding[i] is not null).Concat(Enumerable.Range(decoding.Count, logits.shape[0] > decoding.Count ? (int)logits.shape[0] - decoding.Count : 0));
+            logits = logits.index_select(0, tensor(keep.Select(i => (long)i).ToArray(), device: _model.Device));
+        }
         var uniforms = rows.Select(r => r.Stream.Uniform(r.Response.Length)).ToArray();
         var drawn = TokenSampler.Draw(logits, uniforms, _options.Filters, _policy.Tokenizer.VocabularySize);
-        _active.AddRange(starting.SelectMany(g => g.Rows));
+        foreach (var row in starting.SelectMany(g => g.Rows))
+        {
+            row.Index = _rows.Count;
+            _rows.Add(row);
+            _live++;
+        }
         Work = (Work.Steps + 1, Work.Rows + rows.Count);
 
         for (var i = 0; i < rows.Count; i++)
@@ -126,42 +151,50 @@ internal sealed class ContinuousBatch : IContinuousBatch
             row.Response.Append(token, text, (float)drawn[i * 4 + 1], (float)drawn[i * 4 + 2], (float)drawn[i * 4 + 3], label);
             if (_stopIds.Contains(token) || (_options.StopStrings is { Count: > 0 } stops && row.Response.EndsAStopString(stops, text.Length)))
                 Finish(row, FinishReason.Stop);
-            else if (row.Response.Length >= (row.Group.Lengths?[row.SampleIndex] ?? _options.MaxNewTokens))
+            else if (row.Response.Length >= row.Limit(_options.MaxNewTokens))
                 Finish(row, FinishReason.Length);
         }
         return rows.Count;
     }
 
-    /// <summary>Starts waiting prompts, first come first served, while their rows and worst-case KV slots fit.</summary>
+    /// <summary>
+    /// Starts waiting prompts, first come first served, while their G rows fit beside the running ones and the rows'
+    /// rectangle (rows × longest prompt + max new tokens) fits the KV budget; makes the cache that large.
+    /// </summary>
     private List<Group> Start(long version)
     {
         var started = new List<Group>();
         var g = _options.SamplesPerPrompt;
+        var rows = _live;
+        var longest = LongestRunningPrompt;
         while (_waiting.TryPeek(out var group)
-               && _active.Count + (started.Count + 1) * g <= _options.MaxSequences
-               && _reserved + _options.Reservation(group.Prompt.Count) <= _options.KvBudgetTokens)
+               && rows + g <= _options.MaxSequences
+               && _options.Slots(rows + g, Math.Max(longest, group.Prompt.Count)) <= _options.KvBudgetTokens)
         {
             _waiting.Dequeue();
-            _reserved += _options.Reservation(group.Prompt.Count);
+            rows += g;
+            longest = Math.Max(longest, group.Prompt.Count);
             group.StartVersion = version;
-            group.PromptSlots = group.Prompt.Select(_ => _pool.TakeSlot()).ToArray();
             for (var s = 0; s < g; s++) group.Rows.Add(new Row(group, s) { CacheVersion = version });
             group.Running = g;
             started.Add(group);
         }
+        if (started.Count == 0) return started;
+        // Holes count as rows until compacted: make them room first if the new rows would not fit beside them.
+        var adding = rows - _live;
+        if (_rows.Count + adding > PhysicalRows || _options.Slots(_rows.Count + adding, longest) > _options.KvBudgetTokens) Compact();
+        _cache.Reserve(_rows.Count + adding, _options.Columns(longest), keep: _rows.Count);
         return started;
     }
 
-    /// <summary>Runs the starting prompts (right-padded, one row each) into their slots; next-token logits per response row.</summary>
-    private Tensor Prefill(List<Group> groups)
+    /// <summary>Runs the starting prompts (right-padded, one row each) into rows from <paramref name="firstRow"/> on, G rows per prompt; next-token logits per response row.</summary>
+    private Tensor Prefill(List<Group> groups, int firstRow)
     {
         var n = groups.Count;
         var width = groups.Max(x => x.Prompt.Count);
         var tokens = new long[n * width];
         var positions = new long[n * width];
         var mask = new bool[n * width * width];
-        var from = new List<long>();
-        var to = new List<long>();
         var last = new long[n];
         Array.Fill(tokens, _policy.Tokenizer.PadId);
         for (var p = 0; p < n; p++)
@@ -172,109 +205,96 @@ internal sealed class ContinuousBatch : IContinuousBatch
                 positions[p * width + t] = t;
                 for (var j = 0; j <= t; j++) mask[(p * width + t) * width + j] = j < prompt.Count || j == t;
             }
-            for (var t = 0; t < prompt.Count; t++)
-            {
-                tokens[p * width + t] = prompt[t];
-                from.Add(p * width + t);
-                to.Add(groups[p].PromptSlots[t]);
-            }
+            for (var t = 0; t < prompt.Count; t++) tokens[p * width + t] = prompt[t];
             last[p] = prompt.Count - 1;
         }
-        var hidden = Forward(tokens, positions, [n, width], mask, [n, 1, width, width], from, to, readSlots: null);
-        var device = _model.Device;
-        var index = tensor(last, [n, 1, 1], device: device).expand(n, 1, hidden.shape[2]);
+        var view = new RowCacheView.FromStart(_cache, firstRow, _options.SamplesPerPrompt);
+        var hidden = Forward(tokens, positions, [n, width], mask, [n, 1, width, width], view);
+        var index = tensor(last, [n, 1, 1], device: _model.Device).expand(n, 1, hidden.shape[2]);
         var logits = _model.Logits(hidden.gather(1, index)).squeeze(1);
         return _options.SamplesPerPrompt > 1 ? logits.repeat_interleave(_options.SamplesPerPrompt, 0) : logits;
     }
 
-    /// <summary>Feeds each running row's last token at its own position, attending over its own slots.</summary>
-    private Tensor Decode(List<Row> rows)
+    /// <summary>
+    /// Feeds each running row's last token at its own position, attending over its own columns. A hole is fed padding at
+    /// position 0 and attends over as many (stale, finite) columns as its neighbour, so it never splits a run of rows.
+    /// </summary>
+    private Tensor Decode(List<Row?> rows)
     {
         var b = rows.Count;
-        var newSlots = rows.Select(_ => (long)_pool.TakeSlot()).ToArray();
-        var width = rows.Max(r => r.CachedLength) + 1;
+        var keys = new int[b];
+        for (var i = 0; i < b; i++) keys[i] = rows[i] is { } row ? row.CachedLength + 1 : i > 0 ? keys[i - 1] : 1;
+        var width = keys.Max();
         var tokens = new long[b];
         var positions = new long[b];
-        var read = new long[b * width];
         var mask = new bool[b * width];
         for (var i = 0; i < b; i++)
         {
-            var row = rows[i];
-            tokens[i] = row.Response.Ids[^1];
-            positions[i] = row.CachedLength;
-            var offset = i * width;
-            foreach (var slot in row.Group.PromptSlots) read[offset++] = slot;
-            foreach (var slot in row.Slots) read[offset++] = slot;
-            read[offset] = newSlots[i];
-            for (var j = 0; j <= row.CachedLength; j++) mask[i * width + j] = true;
-            row.Slots.Add((int)newSlots[i]);
+            tokens[i] = rows[i]?.Response.Ids[^1] ?? _policy.Tokenizer.PadId;
+            positions[i] = rows[i]?.CachedLength ?? 0;
+            Array.Fill(mask, true, i * width, keys[i]);
         }
-        var hidden = Forward(tokens, positions, [b, 1], mask, [b, 1, 1, width], Enumerable.Range(0, b).Select(i => (long)i).ToList(), newSlots, read, [b, width]);
+        var cells = tensor(_cache.Cells(positions), device: _model.Device);
+        var parts = AttentionPart.Plan(keys, _model.DType, _model.Device);
+        var hidden = Forward(tokens, positions, [b, 1], mask, [b, 1, 1, width], new RowCacheView.Decode(_cache, cells, width, parts));
         return _model.Logits(hidden).squeeze(1);
     }
 
     /// <summary>
     /// New weights under running sequences (<see cref="WeightUpdateMode.RecomputeCache"/>): every running sequence is run
-    /// again from its first token with them, overwriting its keys and values (a shared prompt's once).
+    /// again from its first token with them, overwriting its row of keys and values.
     /// </summary>
     private void Recompute(long version)
     {
-        var rows = _active;
-        var b = rows.Count;
-        var width = rows.Max(r => r.CachedLength);
+        Compact();
+        var b = _rows.Count;
+        var width = Running.Max(r => r.CachedLength);
         var tokens = new long[b * width];
         var positions = new long[b * width];
         var mask = new bool[b * width * width];
-        var from = new List<long>();
-        var to = new List<long>();
-        var promptWritten = new HashSet<Group>();
         Array.Fill(tokens, _policy.Tokenizer.PadId);
         for (var i = 0; i < b; i++)
         {
-            var row = rows[i];
+            var row = _rows[i]!;
             var prompt = row.Group.Prompt;
             var length = row.CachedLength;
-            var writePrompt = promptWritten.Add(row.Group);
             for (var t = 0; t < width; t++)
             {
                 positions[i * width + t] = t;
                 for (var j = 0; j <= t; j++) mask[(i * width + t) * width + j] = j < length || j == t;
             }
-            for (var t = 0; t < length; t++)
-            {
-                tokens[i * width + t] = t < prompt.Count ? prompt[t] : row.Response.Ids[t - prompt.Count];
-                if (t >= prompt.Count || writePrompt)
-                {
-                    from.Add(i * width + t);
-                    to.Add(t < prompt.Count ? row.Group.PromptSlots[t] : row.Slots[t - prompt.Count]);
-                }
-            }
+            for (var t = 0; t < length; t++) tokens[i * width + t] = t < prompt.Count ? prompt[t] : row.Response.Ids[t - prompt.Count];
             row.CacheVersion = version;
         }
-        Forward(tokens, positions, [b, width], mask, [b, 1, width, width], from, to, readSlots: null);
+        Forward(tokens, positions, [b, width], mask, [b, 1, width, width], new RowCacheView.FromStart(_cache, 0, 1));
     }
 
-    private Tensor Forward(long[] tokens, long[] positions, long[] shape, bool[] mask, long[] maskShape,
-        IReadOnlyList<long> from, IReadOnlyList<long> to, long[]? readSlots, long[]? readShape = null)
+    private Tensor Forward(long[] tokens, long[] positions, long[] shape, bool[] mask, long[] maskShape, IKeyValueCache view)
     {
         var device = _model.Device;
-        var view = new PooledKvView(_pool, tensor(from.ToArray(), device: device), tensor(to.ToArray(), device: device),
-            readSlots is null ? null : tensor(readSlots, readShape!, device: device));
         return _model.Forward(tensor(tokens, shape, device: device), tensor(positions, shape, device: device),
             tensor(mask, maskShape, device: device), view);
     }
 
+    /// <summary>Drops the holes: running rows move to the front of the cache, in order.</summary>
+    private void Compact()
+    {
+        if (_rows.Count == _live) return;
+        var first = _rows.IndexOf(null);
+        var keep = Enumerable.Range(first, _rows.Count - first).Where(i => _rows[i] is not null).Select(i => (long)i).ToArray();
+        if (keep.Length > 0) _cache.Compact(first, tensor(keep, device: _model.Device), Running.Max(r => r.CachedLength));
+        _rows = Running.ToList<Row?>();
+        for (var i = 0; i < _rows.Count; i++) _rows[i]!.Index = i;
+    }
+
+    /// <summary>Ends a response; its row becomes a hole until the next compaction.</summary>
     private void Finish(Row row, FinishReason reason)
     {
         row.Response.Finish(reason);
-        _active.Remove(row);
-        _pool.Release(row.Slots);
-        row.Slots.Clear();
-        _reserved -= _options.MaxNewTokens;
+        _rows[row.Index] = null;
+        _live--;
         var group = row.Group;
         if (--group.Running > 0) return;
-        _pool.Release(group.PromptSlots);
-        _reserved -= group.Prompt.Count;
         var responses = group.Rows.Select(r => r.Response.Build(_policy.Tokenizer.Decode(r.Response.Ids))).ToList();
         _finished.Add(new FinishedPrompt(group.Key, group.StartVersion, responses));
     }
@@ -283,6 +303,6 @@ internal sealed class ContinuousBatch : IContinuousBatch
     {
         if (_disposed) return;
         _disposed = true;
-        _pool.Dispose();
+        _cache.Dispose();
     }
 }

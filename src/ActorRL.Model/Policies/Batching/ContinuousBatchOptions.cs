@@ -15,8 +15,9 @@ public enum WeightUpdateMode
 /// <param name="SamplesPerPrompt">G: responses per prompt, sharing the prompt's cached keys and values.</param>
 /// <param name="MaxSequences">Sequences decoding at once, ≥ G.</param>
 /// <param name="KvBudgetTokens">
-/// Token slots the KV pool may hold. A prompt starts only once its worst case — prompt + G × max-new-tokens — fits
-/// beside what running prompts reserved, so a sequence never runs out of slots and none is ever evicted.
+/// Token slots the KV cache may hold: rows × columns, as a sequence keeps a row of columns for its prompt and its
+/// longest possible response. A prompt starts only once the running sequences and its G fit — (rows + G) × the
+/// longest prompt + max-new-tokens among them — so a sequence never runs out of room and none is ever evicted.
 /// </param>
 public sealed record ContinuousBatchOptions(
     SamplingFilters Filters,
@@ -29,8 +30,20 @@ public sealed record ContinuousBatchOptions(
     IReadOnlyList<string>? StopStrings = null,
     bool IgnoreEos = false)
 {
-    /// <summary>Token slots a prompt of <paramref name="promptTokens"/> reserves while its group decodes.</summary>
-    public long Reservation(int promptTokens) => promptTokens + (long)SamplesPerPrompt * MaxNewTokens;
+    /// <summary>
+    /// Rows the cache may hold, finished sequences' holes included: a quarter more than the sequences that may run, so a
+    /// finished sequence's row need not be reclaimed at once (each compaction copies every row after the first hole).
+    /// </summary>
+    public int CacheRows => MaxSequences + MaxSequences / 4;
+
+    /// <summary>A KV budget that never binds: every cache row at <paramref name="columns"/> (the longest sequence there may be).</summary>
+    public static int UnboundedBudget(int maxSequences, int columns) => (int)Math.Min(int.MaxValue - 1, (long)(maxSequences + maxSequences / 4) * columns);
+
+    /// <summary>Columns a sequence with a prompt of <paramref name="promptTokens"/> needs: the prompt and its longest response.</summary>
+    public int Columns(int promptTokens) => promptTokens + MaxNewTokens;
+
+    /// <summary>Token slots (rows × columns) <paramref name="rows"/> sequences need when the longest prompt among them has <paramref name="promptTokens"/>.</summary>
+    public long Slots(int rows, int promptTokens) => (long)rows * Columns(promptTokens);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the offending field.</summary>
     public void Validate(int vocabularySize)
@@ -40,8 +53,8 @@ public sealed record ContinuousBatchOptions(
         if (SamplesPerPrompt < 1) throw new ArgumentException($"samples per prompt must be ≥ 1, got {SamplesPerPrompt}", nameof(SamplesPerPrompt));
         if (MaxSequences < SamplesPerPrompt)
             throw new ArgumentException($"max sequences ({MaxSequences}) must hold at least one group of {SamplesPerPrompt}", nameof(MaxSequences));
-        if (KvBudgetTokens < Reservation(1))
-            throw new ArgumentException($"the KV budget of {KvBudgetTokens} tokens cannot hold one group ({Reservation(1)} tokens and more)", nameof(KvBudgetTokens));
+        if (KvBudgetTokens < Slots(SamplesPerPrompt, 1))
+            throw new ArgumentException($"the KV budget of {KvBudgetTokens} tokens cannot hold one group ({Slots(SamplesPerPrompt, 1)} tokens and more)", nameof(KvBudgetTokens));
         foreach (var id in StopTokenIds ?? [])
             if ((uint)id >= (uint)vocabularySize)
                 throw new ArgumentException($"stop token id {id} is outside the vocabulary (size {vocabularySize})", nameof(StopTokenIds));
@@ -85,7 +98,7 @@ public interface IContinuousBatch : IDisposable
     /// <summary>Prompts that could join now: free sequence rows / G, less the waiting ones.</summary>
     int Room { get; }
 
-    /// <summary>Token slots reserved by running prompts (their worst case), and the KV pool's slots in use and allocated.</summary>
+    /// <summary>Token slots the running sequences need (rows × columns), hold now (their positions so far), and the cache has allocated.</summary>
     (long Reserved, int InUse, int Allocated) KvUsage { get; }
 
     /// <summary>One step: starts waiting prompts that fit (their prefill), decodes every running sequence; returns tokens produced.</summary>
