@@ -7,7 +7,7 @@ namespace ActorRL.Engine.Training;
 
 /// <summary>
 /// A generator's compute: its own policy replica decoding a continuous batch (<see cref="IContinuousBatch"/>) that
-/// lives as long as the generator, so its KV pool is allocated once. Weights arrive as snapshots and are copied in
+/// lives as long as the generator, so its KV cache is allocated once. Weights arrive as snapshots and are copied in
 /// between decoding steps; every token records the oldest version that influenced it.
 /// </summary>
 /// <param name="continuous">

@@ -4,8 +4,8 @@ namespace ActorRL.Model.Policies;
 
 /// <summary>
 /// Where an attention layer keeps the keys and values of earlier positions. <see cref="KvCache"/> is the dense
-/// [B, H, capacity, Dh] cache of one static batch; <see cref="Batching.PooledKvView"/> reads and writes a token pool
-/// shared by sequences that come and go (continuous batching).
+/// [B, H, capacity, Dh] cache of one static batch; <c>Batching.RowCacheView</c> reads and writes the row cache of
+/// a continuous batch, whose sequences come and go.
 /// </summary>
 public interface IKeyValueCache
 {

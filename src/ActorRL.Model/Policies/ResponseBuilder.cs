@@ -43,6 +43,17 @@ internal sealed class ResponseBuilder(int promptIndex, int sampleIndex, IReadOnl
 
     public void Finish(FinishReason reason) => Finished ??= reason;
 
+    /// <summary>
+    /// Ends the response if the token appended last (<paramref name="token"/>, <paramref name="text"/>) is a stop token or
+    /// completed a stop string (Stop), or the response reached <paramref name="limit"/> tokens (Length). True if it ended.
+    /// </summary>
+    public bool FinishIfDone(int token, string text, IReadOnlySet<int> stopIds, IReadOnlyList<string>? stopStrings, int limit)
+    {
+        if (stopIds.Contains(token) || (stopStrings is { Count: > 0 } && EndsAStopString(stopStrings, text.Length))) Finish(FinishReason.Stop);
+        else if (Length >= limit) Finish(FinishReason.Length);
+        return Finished is not null;
+    }
+
     public SampledResponse Build(string decodedText) => new(
         promptIndex, sampleIndex, Prompt, [.. _ids], [.. _texts], decodedText,
         [.. _logProbs], [.. _samplerLogProbs], [.. _entropies], [.. _versions],

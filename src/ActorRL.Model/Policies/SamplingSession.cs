@@ -86,10 +86,7 @@ internal sealed class SamplingSession : ISamplingSession
             var text = _policy.Tokenizer.TokenText(token);
             response.Append(token, text, (float)drawn[row * 4 + 1], (float)drawn[row * 4 + 2], (float)drawn[row * 4 + 3], version);
             produced++;
-            if (_stopIds.Contains(token) || (_stopStrings.Count > 0 && response.EndsAStopString(_stopStrings, text.Length)))
-                response.Finish(FinishReason.Stop);
-            else if (response.Length >= _request.MaxNewTokens)
-                response.Finish(FinishReason.Length);
+            response.FinishIfDone(token, text, _stopIds, _stopStrings, _request.MaxNewTokens);
         }
         _steps++;
         var active = ActiveCount;

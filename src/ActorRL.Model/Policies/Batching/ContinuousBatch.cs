@@ -58,7 +58,7 @@ internal sealed class ContinuousBatch : IContinuousBatch
         _options = options;
         _stopIds = [.. options.StopTokenIds ?? []];
         if (!options.IgnoreEos) _stopIds.Add(policy.Tokenizer.EosId);
-        _cache = new KvRowCache(_model.KvLayout, _model.DType, _model.Device, PhysicalRows, options.KvBudgetTokens);
+        _cache = new KvRowCache(_model.KvLayout, _model.DType, _model.Device, options.CacheRows, options.KvBudgetTokens);
     }
 
     public int ActiveSequences => _live;
@@ -73,7 +73,6 @@ internal sealed class ContinuousBatch : IContinuousBatch
 
     private IEnumerable<Row> Running => _rows.OfType<Row>();
 
-    private int PhysicalRows => _options.CacheRows;
     private int LongestRunningPrompt => _live == 0 ? 0 : Running.Max(r => r.Group.Prompt.Count);
 
     public void Add(long key, IReadOnlyList<int> prompt, long seed, IReadOnlyList<int>? responseLengths = null)
@@ -149,10 +148,7 @@ internal sealed class ContinuousBatch : IContinuousBatch
             // Keys and values this token attended to were computed by the row's cache version or later weights.
             var label = Math.Min(version, row.CacheVersion);
             row.Response.Append(token, text, (float)drawn[i * 4 + 1], (float)drawn[i * 4 + 2], (float)drawn[i * 4 + 3], label);
-            if (_stopIds.Contains(token) || (_options.StopStrings is { Count: > 0 } stops && row.Response.EndsAStopString(stops, text.Length)))
-                Finish(row, FinishReason.Stop);
-            else if (row.Response.Length >= row.Limit(_options.MaxNewTokens))
-                Finish(row, FinishReason.Length);
+            if (row.Response.FinishIfDone(token, text, _stopIds, _options.StopStrings, row.Limit(_options.MaxNewTokens))) Finish(row);
         }
         return rows.Count;
     }
@@ -182,7 +178,7 @@ internal sealed class ContinuousBatch : IContinuousBatch
         if (started.Count == 0) return started;
         // Holes count as rows until compacted: make them room first if the new rows would not fit beside them.
         var adding = rows - _live;
-        if (_rows.Count + adding > PhysicalRows || _options.Slots(_rows.Count + adding, longest) > _options.KvBudgetTokens) Compact();
+        if (_rows.Count + adding > _options.CacheRows || _options.Slots(_rows.Count + adding, longest) > _options.KvBudgetTokens) Compact();
         _cache.Reserve(_rows.Count + adding, _options.Columns(longest), keep: _rows.Count);
         return started;
     }
@@ -288,9 +284,8 @@ internal sealed class ContinuousBatch : IContinuousBatch
     }
 
     /// <summary>Ends a response; its row becomes a hole until the next compaction.</summary>
-    private void Finish(Row row, FinishReason reason)
+    private void Finish(Row row)
     {
-        row.Response.Finish(reason);
         _rows[row.Index] = null;
         _live--;
         var group = row.Group;
