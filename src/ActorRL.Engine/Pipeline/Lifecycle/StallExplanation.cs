@@ -6,6 +6,10 @@ namespace ActorRL.Engine.Pipeline.Lifecycle;
 /// </summary>
 public static class StallExplanation
 {
+    /// <summary>Said both when a batch's in-training lease ends and when the watchdog finds the whole run silent with the
+    /// learner busy: the two race by up to one check period, and a user should read the same advice from either.</summary>
+    private const string LearnerStepTooLong = "one learner step is taking longer than pipeline.stall-after (raise it if that is expected)";
+
     public static string Describe(PromptStage stage) => stage switch
     {
         PromptStage.Queued => "queued",
@@ -31,7 +35,7 @@ public static class StallExplanation
                 ? "no generator asked for work (all stopped, or none connected)"
                 : "generators ask but get nothing",
             PromptStage.Buffered => learnerWaiting ? "the learner waits for a batch that does not fill" : "the learner stopped asking for batches",
-            PromptStage.InTraining => "one learner step is taking longer than that (raise pipeline.stall-after if that is expected)",
+            PromptStage.InTraining => LearnerStepTooLong,
             _ => "its holder stopped",
         };
         return $"{meaning}; {census}. Resume with the same command.";
@@ -48,7 +52,7 @@ public static class StallExplanation
         var head = $"the pipeline made no progress for {silence.TotalSeconds:0} s (pipeline.stall-after = {stallAfter.TotalSeconds:0} s; last progress: {lastActor}, {lastWhat})";
         string stuck;
         if (census is null || learnerWaiting is null) stuck = "the rollout coordinator (it does not answer)";
-        else if (learnerWaiting == false) stuck = "the learner (a step, an evaluation or the ledger has not returned; raise pipeline.stall-after if a step legitimately takes longer)";
+        else if (learnerWaiting == false) stuck = "the learner: " + LearnerStepTooLong + ", or an evaluation or the ledger has not returned";
         else if (census.Where(c => c.Stage is PromptStage.Generating or PromptStage.Verifying).MaxBy(c => c.Oldest) is { } oldest)
             stuck = oldest.Stage == PromptStage.Generating ? "generating (the generators hold prompts and return nothing)" : "verifying (the verifier pool returns nothing)";
         else stuck = generatorsWaiting > 0 ? "the learner's batch (generators ask, but no prompt can be admitted)" : "generating (no generator asks for work: all stopped, or none connected)";
