@@ -76,6 +76,9 @@ public sealed class PromptBook
     private long _attempts;
     private long _waveLeft;
     private long _lastWaitFor = -1;
+    // The learner's last ask was held back for a due group: buffered groups then wait on purpose, for at most that
+    // group's generation or verification lease, which is not a stall however long it runs.
+    private bool _waitingForDue;
 
     /// <param name="start">Where to begin: a fresh run's <c>PromptPosition(cursor, [], 0)</c>, or a checkpoint's.</param>
     public PromptBook(IVerifiableTask task, PromptPosition start, PromptBookShape shape, PromptLeases leases, TimeSpan now)
@@ -218,7 +221,8 @@ public sealed class PromptBook
         // Taking none drops what went stale, so its prompts are queued again (and free their room) even while we wait.
         _buffer.TryTake(0, learnerVersion, out droppedStale);
         foreach (var stale in droppedStale) Requeue(_byAttempt[stale.GroupId], now);
-        if (WaitsForDueGroup(count, learnerVersion))
+        _waitingForDue = WaitsForDueGroup(count, learnerVersion);
+        if (_waitingForDue)
         {
             if (_lastWaitFor != learnerVersion) WaitsForDue++;
             _lastWaitFor = learnerVersion;
@@ -307,8 +311,9 @@ public sealed class PromptBook
         foreach (var entry in _live.Values.Where(e => e.LeaseEnds <= now).OrderBy(e => e.Drawn).ToList())
         {
             var (stage, holder, held) = (entry.Stage, entry.Holder, now - entry.Since);
-            // A queued prompt that waits for room (the learner is behind, or no more are needed) is not stuck.
-            if (stage == PromptStage.Queued && !HasRoom)
+            // A queued prompt that waits for room (the learner is behind, or no more are needed) is not stuck, nor is a
+            // buffered one while the learner waits for a due group (that group's own lease bounds the wait).
+            if ((stage == PromptStage.Queued && !HasRoom) || (stage == PromptStage.Buffered && _waitingForDue))
             {
                 entry.LeaseEnds = now + _leases.For(stage);
                 continue;

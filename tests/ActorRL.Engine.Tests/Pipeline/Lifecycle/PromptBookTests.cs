@@ -12,9 +12,9 @@ public class PromptBookTests
     internal static readonly PromptLeases Leases = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60), 3);
     private static readonly TimeSpan T0 = TimeSpan.Zero;
 
-    private static PromptBook Book(int maxStaleness = 1, int groupsPerStep = 4, long wanted = 100, PromptPosition? start = null) =>
+    private static PromptBook Book(int maxStaleness = 1, int groupsPerStep = 4, long wanted = 100, PromptPosition? start = null, PromptLeases? leases = null) =>
         new(new SyntheticTask(), start ?? new PromptPosition("e0:i0", [], 0),
-            new PromptBookShape(maxStaleness, (maxStaleness + 1) * groupsPerStep, wanted, DynamicSampling: false), Leases, T0);
+            new PromptBookShape(maxStaleness, (maxStaleness + 1) * groupsPerStep, wanted, DynamicSampling: false), leases ?? Leases, T0);
 
     /// <summary>A scored group of two responses; <paramref name="secondReward"/> = 0 makes its rewards all equal.</summary>
     internal static RolloutGroup Group(WorkItem item, long version, double secondReward = 1) => new(item.GroupId, item.Prompt.Id, item.Prompt.Text, [1],
@@ -147,9 +147,9 @@ public class PromptBookTests
     /// scored before D. Taking the two oldest, C and E, would leave D two versions stale when it arrives; version 1 is
     /// its last chance, so the learner waits for it.
     /// </summary>
-    private static (PromptBook Book, IReadOnlyList<WorkItem> First, IReadOnlyList<WorkItem> Second) OvertakenSlowGroup()
+    private static (PromptBook Book, IReadOnlyList<WorkItem> First, IReadOnlyList<WorkItem> Second) OvertakenSlowGroup(PromptLeases? leases = null)
     {
-        var book = Book(maxStaleness: 1, groupsPerStep: 2);
+        var book = Book(maxStaleness: 1, groupsPerStep: 2, leases: leases);
         var first = book.Draw("g1", "local", 4, 0, T0);
         Assert.Equal(4, first.Count);
         foreach (var item in first.Take(3)) Assert.Equal(ScoredOutcome.Buffered, Finish(book, item, 0));
@@ -200,6 +200,23 @@ public class PromptBookTests
         book.Trained();
         Assert.Equal(second.Select(i => i.GroupId), book.TakeBatch(2, 3, T0, out _)!.Select(g => g.GroupId));
         Assert.Equal((2L, 0L), (book.WaitsForDue, book.DroppedStale));
+    }
+
+    [Fact]
+    public void BufferedGroupsWaitingWithTheLearnerForADueGroupAreNotAStallWhileThatGroupsLeaseRuns()
+    {
+        // A generation lease (90 s) longer than stall-after (60 s): the wait for D may outlast the buffered groups' stall lease.
+        var (book, first, second) = OvertakenSlowGroup(Leases with { Generation = TimeSpan.FromSeconds(90) });
+        Assert.Null(book.TakeBatch(2, 1, T0, out _));
+        Assert.Empty(book.Expire(TimeSpan.FromSeconds(61)));
+        // D's generator stalled after all: its lease ends the wait, and once the learner has its batch the clock runs again.
+        var expired = Assert.Single(book.Expire(TimeSpan.FromSeconds(90)));
+        Assert.Equal((first[3].Prompt.Id, PromptStage.Generating, false), (expired.PromptId, expired.Stage, expired.Stalled));
+        Assert.Equal([first[2].GroupId, second[0].GroupId], book.TakeBatch(2, 1, TimeSpan.FromSeconds(90), out _)!.Select(g => g.GroupId));
+        book.Trained();
+        Assert.Null(book.TakeBatch(2, 2, TimeSpan.FromSeconds(90), out _)); // one buffered, two wanted: not a wait for a due group
+        var stalled = Assert.Single(book.Expire(TimeSpan.FromSeconds(122)));
+        Assert.Equal((second[1].Prompt.Id, PromptStage.Buffered, true), (stalled.PromptId, stalled.Stage, stalled.Stalled));
     }
 
     [Fact]
