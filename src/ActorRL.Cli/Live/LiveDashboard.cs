@@ -30,6 +30,7 @@ public static class LiveDashboard
             ("clip fraction", Percent(s.ClipFraction, 2)),
             ("entropy", Number(s.Entropy)),
             ("loss", Number(s.Loss, "F4")),
+            ("", ""),
         };
         var right = new (string, string)[]
         {
@@ -37,6 +38,7 @@ public static class LiveDashboard
             ("generator tokens/s", Number(s.TokensPerSecond, "N0")),
             ("staleness mean/max", $"{Number(s.StalenessMean, "F2")} / {Number(s.StalenessMax, "F0")}"),
             ("dropped stale/uniform", $"{Count(s.DroppedStale)} / {Count(s.DroppedUniform)}"),
+            ("waits for due groups", Count(s.WaitsForDueGroup)),
             ("buffer / in flight", $"{s.Buffered} of {s.BufferCapacity} / {s.InFlight}"),
             ("learner step", Seconds(s.LearnerStepSeconds)),
             ("idle learner/generators", $"{Percent(s.LearnerIdleFraction, 0)} / {Percent(s.GeneratorIdleFraction, 0)}"),

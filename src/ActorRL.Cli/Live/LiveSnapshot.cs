@@ -39,6 +39,8 @@ public sealed record LiveSnapshot
     /// <summary>Groups dropped as too stale, and as uninformative (all rewards equal, DAPO dynamic sampling).</summary>
     public long DroppedStale { get; init; }
     public long DroppedUniform { get; init; }
+    /// <summary>Batches the learner held back for a group that was due (earliest deadline first) instead of taking later ones; each is a stale drop avoided.</summary>
+    public long WaitsForDueGroup { get; init; }
     public int InFlight { get; init; }
     public int Buffered { get; init; }
     public int BufferCapacity { get; init; }

@@ -57,6 +57,7 @@ public static class LiveSnapshotBuilder
             StalenessMax = Rl("staleness_max"),
             DroppedStale = stats?.DroppedStale ?? previous?.DroppedStale ?? 0,
             DroppedUniform = stats?.DroppedUniform ?? previous?.DroppedUniform ?? 0,
+            WaitsForDueGroup = stats?.LearnerWaitsForDueGroup ?? previous?.WaitsForDueGroup ?? 0,
             InFlight = stats?.InFlight ?? 0,
             Buffered = stats?.Buffered ?? 0,
             BufferCapacity = stats?.Capacity ?? previous?.BufferCapacity ?? 0,

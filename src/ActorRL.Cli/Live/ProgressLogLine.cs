@@ -25,11 +25,11 @@ public static class ProgressLogLine
                 log.Information(
                     "RL step {Step}/{TotalSteps} v{Version}: reward {Reward:F3}, accuracy {Accuracy:P1}, length {ResponseLength:F1}, " +
                     "clip {ClipFraction:P2}, entropy {Entropy:F3}, staleness {StalenessMean:F2}/{StalenessMax:F0}, " +
-                    "dropped {DroppedStale} stale + {DroppedUniform} uniform, {TokensPerSecond:F0} tokens/s, " +
+                    "dropped {DroppedStale} stale + {DroppedUniform} uniform, {WaitsForDueGroup} waits for a due group, {TokensPerSecond:F0} tokens/s, " +
                     "learner step {LearnerStepSeconds:F2} s, idle learner {LearnerIdleFraction:P0} generators {GeneratorIdleFraction:P0}, elapsed {Elapsed}",
                     s.Step, s.TotalSteps, s.Version, s.Reward, s.Accuracy, s.ResponseLength,
                     s.ClipFraction, s.Entropy, s.StalenessMean, s.StalenessMax,
-                    s.DroppedStale, s.DroppedUniform, s.TokensPerSecond,
+                    s.DroppedStale, s.DroppedUniform, s.WaitsForDueGroup, s.TokensPerSecond,
                     s.LearnerStepSeconds, s.LearnerIdleFraction, s.GeneratorIdleFraction, elapsed);
                 break;
         }

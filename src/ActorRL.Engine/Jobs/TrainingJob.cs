@@ -148,6 +148,7 @@ public static class TrainingJob
             ["groups_consumed"] = s.GroupsConsumed,
             ["groups_dropped_stale"] = s.DroppedStale,
             ["groups_dropped_uniform"] = s.DroppedUniform,
+            ["learner_waits_for_due_group"] = s.LearnerWaitsForDueGroup,
             ["generator_failures"] = s.GenerationFailures,
             ["verifier_failures"] = s.VerifierFailures,
             ["max_staleness_observed"] = s.MaxStaleness,

@@ -26,4 +26,5 @@ public sealed record RunSummary(
     int MaxStaleness,
     IReadOnlyDictionary<string, long>? GroupsByNode = null,
     bool AlreadyComplete = false,
-    IReadOnlyList<Lifecycle.QuarantinedPrompt>? Quarantined = null);
+    IReadOnlyList<Lifecycle.QuarantinedPrompt>? Quarantined = null,
+    long LearnerWaitsForDueGroup = 0);

@@ -87,7 +87,8 @@ public sealed record CoordinatorStats(
     IReadOnlyDictionary<string, long>? GroupsByNode = null,
     IReadOnlyList<QuarantinedPrompt>? Quarantined = null,
     IReadOnlyList<StageCensus>? Stages = null,
-    bool LearnerWaiting = false);
+    bool LearnerWaiting = false,
+    long LearnerWaitsForDueGroup = 0);
 
 /// <summary>
 /// Coordinator or watchdog → run supervisor: the pipeline cannot go on (a stage stopped moving); ends the run with

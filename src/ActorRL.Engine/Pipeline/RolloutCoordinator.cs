@@ -267,5 +267,6 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
         _book is null ? new Dictionary<string, long>() : new Dictionary<string, long>(_book.TakenByNode),
         _book?.Quarantined.ToList() ?? [],
         _book?.Census(Now) ?? [],
-        _waitingLearner is not null);
+        _waitingLearner is not null,
+        _book?.WaitsForDue ?? 0);
 }

@@ -51,7 +51,7 @@ public sealed class LiveProgressViewTests
                      "ActorRL", "RL", "step 37/120", "v137", "00:03:12", "████████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░ 31%",
                      "reward", "0.512", "accuracy", "31.0% → 54.0%", "response length", "12.3", "clip fraction", "2.13%",
                      "entropy", "0.456", "generator tokens/s", "1,234", "staleness mean/max", "0.80 / 2",
-                     "dropped stale/uniform", "3 / 5", "buffer / in flight", "3 of 8 / 4", "learner step", "1.23 s",
+                     "dropped stale/uniform", "3 / 5", "waits for due groups", "buffer / in flight", "3 of 8 / 4", "learner step", "1.23 s",
                      "idle learner/generators", "12% / 40%",
                  })
             Assert.Contains(expected, text);
@@ -104,7 +104,7 @@ public sealed class LiveProgressViewTests
         Assert.Equal(2, messages.Count);
         Assert.Equal("Warm start step 50/100: loss 0.7321, elapsed 00:00:20", messages[0]);
         foreach (var expected in new[] { "RL step 37/120 v137", "reward 0.512", "accuracy 54.0 %", "length 12.3", "clip 2.13 %", "entropy 0.456",
-                     "staleness 0.80/2", "dropped 3 stale + 5 uniform", "1234 tokens/s", "learner step 1.23 s", "idle learner 12 % generators 40 %", "elapsed 00:03:12" })
+                     "staleness 0.80/2", "dropped 3 stale + 5 uniform", "6 waits for a due group", "1234 tokens/s", "learner step 1.23 s", "idle learner 12 % generators 40 %", "elapsed 00:03:12" })
             Assert.Contains(expected, messages[1]);
         var rl = sink.Events.Last();
         Assert.Equal(0.512, CollectingSink.Property(rl, "Reward"));

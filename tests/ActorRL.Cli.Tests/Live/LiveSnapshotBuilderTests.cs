@@ -43,7 +43,7 @@ public sealed class LiveSnapshotBuilderTests
             Record("rl", 7, ("loss", 0.01), ("reward_mean", 0.6), ("response_length_mean", 11.5), ("clip_fraction", 0.03),
                 ("entropy", 0.7), ("staleness_mean", 1.25), ("staleness_max", 2), ("learner_step_seconds", 0.75), ("learner_idle_seconds", 0.25)),
             Record("eval", 0, ("accuracy", 0.31)));
-        var s = LiveSnapshotBuilder.Build(Plan, latest, Stats(tokens: 5000, droppedStale: 2, droppedUniform: 9, version: 107), null, TimeSpan.FromSeconds(10));
+        var s = LiveSnapshotBuilder.Build(Plan, latest, Stats(tokens: 5000, droppedStale: 2, droppedUniform: 9, version: 107, waitsForDue: 4), null, TimeSpan.FromSeconds(10));
 
         Assert.Equal((RunStage.Rl, 7, 120, 107L), (s.Stage, s.Step, s.TotalSteps, s.Version));
         Assert.Equal(0.01, s.Loss);
@@ -54,7 +54,7 @@ public sealed class LiveSnapshotBuilderTests
         Assert.Equal(0.03, s.ClipFraction);
         Assert.Equal(0.7, s.Entropy);
         Assert.Equal((1.25, 2.0), (s.StalenessMean!.Value, s.StalenessMax!.Value));
-        Assert.Equal((2L, 9L), (s.DroppedStale, s.DroppedUniform));
+        Assert.Equal((2L, 9L, 4L), (s.DroppedStale, s.DroppedUniform, s.WaitsForDueGroup));
         Assert.Equal((3, 8, 4), (s.Buffered, s.BufferCapacity, s.InFlight));
         Assert.Equal(0.75, s.LearnerStepSeconds);
         Assert.Equal(0.25, s.LearnerIdleFraction!.Value, 12);

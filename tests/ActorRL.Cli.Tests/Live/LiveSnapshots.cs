@@ -13,10 +13,10 @@ internal static class LiveSnapshots
 
     public static LatestMetrics Latest(params MetricsRecord[] records) => new(records.ToDictionary(r => r.Kind));
 
-    public static CoordinatorStats Stats(long tokens = 0, long droppedStale = 0, long droppedUniform = 0, long version = 0) =>
+    public static CoordinatorStats Stats(long tokens = 0, long droppedStale = 0, long droppedUniform = 0, long version = 0, long waitsForDue = 0) =>
         new(version, InFlight: 4, Buffered: 3, Capacity: 8, GroupsScored: 50, GroupsConsumed: 40, droppedStale, droppedUniform,
             GenerationFailures: 0, PromptsRequeued: 0, new Dictionary<string, long>(), tokens, MaxObservedStaleness: 2,
-            PendingGeneratorRequests: 0, PromptCursor: "arithmetic:50");
+            PendingGeneratorRequests: 0, PromptCursor: "arithmetic:50", LearnerWaitsForDueGroup: waitsForDue);
 
     /// <summary>RL step 37 of 120 with every number the view shows.</summary>
     public static LiveSnapshot MidRl() => new()
@@ -37,6 +37,7 @@ internal static class LiveSnapshots
         StalenessMax = 2,
         DroppedStale = 3,
         DroppedUniform = 5,
+        WaitsForDueGroup = 6,
         InFlight = 4,
         Buffered = 3,
         BufferCapacity = 8,
