@@ -33,8 +33,8 @@ public static class Attention
     {
         var (n, heads, d) = (q.shape[0], q.shape[1], q.shape[3]);
         var kvHeads = k.shape[1];
-        var queries = q.reshape(n, kvHeads, heads / kvHeads, d) * (1.0 / Math.Sqrt(d));
-        var scores = queries.matmul(k.transpose(-1, -2)) + additiveMask;
-        return scores.softmax(-1).matmul(v).reshape(n, heads, 1, d);
+        // One fused call, not six: a decode step is a few small matrices, so what it costs is calls, not arithmetic.
+        var queries = q.reshape(n, kvHeads, heads / kvHeads, d);
+        return F.scaled_dot_product_attention(queries, k, v, additiveMask).reshape(n, heads, 1, d);
     }
 }
