@@ -124,12 +124,6 @@ internal sealed class ContinuousBatch : IContinuousBatch
         if (starting.Count > 0) parts.Add(Prefill(starting, decoding.Count));
         var rows = Running.Concat(starting.SelectMany(g => g.Rows)).ToList();
         var logits = parts.Count == 1 ? parts[0] : cat(parts, 0);
-        if (decoding.Count > _live)
-        {
-            // Holes were decoded as padding; only running rows and the starting ones draw a token.
-            var keep = Enumerable.Range(0, decoding.Count).Where(i => decoding[i] is not null).Concat(Enumerable.Range(decoding.Count, logits.shape[0] > decoding.Count ? (int)logits.shape[0] - decoding.Count : 0));
-            logits = logits.index_select(0, tensor(keep.Select(i => (long)i).ToArray(), device: _model.Device));
-        }
         var uniforms = rows.Select(r => r.Stream.Uniform(r.Response.Length)).ToArray();
         var drawn = TokenSampler.Draw(logits, uniforms, _options.Filters, _policy.Tokenizer.VocabularySize);
         foreach (var row in starting.SelectMany(g => g.Rows))
@@ -212,8 +206,10 @@ internal sealed class ContinuousBatch : IContinuousBatch
     }
 
     /// <summary>
-    /// Feeds each running row's last token at its own position, attending over its own columns. A hole is fed padding at
-    /// position 0 and attends over as many (stale, finite) columns as its neighbour, so it never splits a run of rows.
+    /// Feeds each running row's last token at its own position, attending over its own columns; next-token logits per
+    /// running row, in row order. Holes cost no dense compute: only running rows enter the forward pass. In attention a
+    /// hole rides along as a copy of a neighbour's query over as many (stale, finite) columns as that neighbour, so it
+    /// never splits a run of rows into two attention calls; its output is dropped.
     /// </summary>
     private Tensor Decode(List<Row?> rows)
     {
@@ -221,18 +217,34 @@ internal sealed class ContinuousBatch : IContinuousBatch
         var keys = new int[b];
         for (var i = 0; i < b; i++) keys[i] = rows[i] is { } row ? row.CachedLength + 1 : i > 0 ? keys[i - 1] : 1;
         var width = keys.Max();
-        var tokens = new long[b];
-        var positions = new long[b];
-        var mask = new bool[b * width];
-        for (var i = 0; i < b; i++)
+        var live = Enumerable.Range(0, b).Where(i => rows[i] is not null).ToArray();
+        var n = live.Length;
+        var tokens = new long[n];
+        var positions = new long[n];
+        var mask = new bool[n * width];
+        for (var j = 0; j < n; j++)
         {
-            tokens[i] = rows[i]?.Response.Ids[^1] ?? _policy.Tokenizer.PadId;
-            positions[i] = rows[i]?.CachedLength ?? 0;
-            Array.Fill(mask, true, i * width, keys[i]);
+            var row = rows[live[j]]!;
+            tokens[j] = row.Response.Ids[^1];
+            positions[j] = row.CachedLength;
+            Array.Fill(mask, true, j * width, keys[live[j]]);
         }
-        var cells = tensor(_cache.Cells(positions), device: _model.Device);
-        var parts = AttentionPart.Plan(keys, _model.DType, _model.Device);
-        var hidden = Forward(tokens, positions, [b, 1], mask, [b, 1, 1, width], new RowCacheView.Decode(_cache, cells, width, parts));
+        var device = _model.Device;
+        var cells = tensor(_cache.Cells(live, positions), device: device);
+        Tensor? queryRows = null, liveRows = null;
+        if (n < b)
+        {
+            var neighbour = new long[b];
+            for (int i = 0, j = 0; i < b; i++)
+            {
+                if (j < n - 1 && live[j] < i) j++;
+                neighbour[i] = j;
+            }
+            queryRows = tensor(neighbour, device: device);
+            liveRows = tensor(live.Select(i => (long)i).ToArray(), device: device);
+        }
+        var parts = AttentionPart.Plan(keys, _model.DType, device);
+        var hidden = Forward(tokens, positions, [n, 1], mask, [n, 1, 1, width], new RowCacheView.Decode(_cache, cells, b, width, parts, queryRows, liveRows));
         return _model.Logits(hidden).squeeze(1);
     }
 

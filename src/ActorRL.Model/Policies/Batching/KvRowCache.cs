@@ -77,7 +77,7 @@ internal sealed class KvRowCache : IDisposable
         _values[layer].narrow(0, row, n).narrow(2, 0, t).copy_(values);
     }
 
-    /// <summary>Writes one position per row: [B, H, 1, Dh] of rows [0, B) at the flat indices <paramref name="cells"/> ([B·H], see <see cref="Cells"/>).</summary>
+    /// <summary>Writes one position per row: [n, H, 1, Dh] at the flat indices <paramref name="cells"/> ([n·H], see <see cref="Cells"/>).</summary>
     public void WriteColumn(int layer, Tensor cells, Tensor keys, Tensor values)
     {
         var (b, h, d) = (keys.shape[0], keys.shape[1], keys.shape[3]);
@@ -85,14 +85,14 @@ internal sealed class KvRowCache : IDisposable
         _values[layer].view(-1, d).index_copy_(0, cells, values.reshape(b * h, d));
     }
 
-    /// <summary>Flat indices of (row i, every head, column <paramref name="columns"/>[i]) for <see cref="WriteColumn"/>.</summary>
-    public long[] Cells(IReadOnlyList<long> columns)
+    /// <summary>Flat indices of (row <paramref name="rows"/>[i], every head, column <paramref name="columns"/>[i]) for <see cref="WriteColumn"/>.</summary>
+    public long[] Cells(IReadOnlyList<int> rows, IReadOnlyList<long> columns)
     {
         var heads = _layout.Heads;
         var cells = new long[columns.Count * heads];
         for (var i = 0; i < columns.Count; i++)
             for (var h = 0; h < heads; h++)
-                cells[i * heads + h] = ((long)i * heads + h) * Columns + columns[i];
+                cells[i * heads + h] = ((long)rows[i] * heads + h) * Columns + columns[i];
         return cells;
     }
 

@@ -28,28 +28,34 @@ internal abstract class RowCacheView(KvRowCache cache) : IKeyValueCache
     }
 
     /// <summary>
-    /// A decode step of rows [0, B): each row's new position goes to its own column, and rows read columns [0, width).
-    /// With <paramref name="parts"/>, attention runs per run of neighbouring rows, each over only its own longest row's
-    /// keys (views, no copies): a batch where one sequence is at 250 tokens and most at 30 then reads ~30 keys for most
-    /// rows, not 250 for all.
+    /// A decode step over cache rows [0, <paramref name="rows"/>) of which the forward pass carries only the running ones
+    /// (<paramref name="liveRows"/>; null: all): each running row's new position goes to its own cell
+    /// (<paramref name="cells"/>), and attention reads columns [0, width) per run of neighbouring rows
+    /// (<paramref name="parts"/>), each over only its own longest row's keys (views, no copies): a batch where one
+    /// sequence is at 250 tokens and most at 30 then reads ~30 keys for most rows, not 250 for all. Finished rows' holes
+    /// attend with a neighbour's query (<paramref name="queryRows"/>: per cache row, the running row whose query it
+    /// uses), so runs stay whole; their outputs are dropped.
     /// </summary>
-    public sealed class Decode(KvRowCache cache, Tensor cells, int width, IReadOnlyList<AttentionPart> parts) : RowCacheView(cache)
+    public sealed class Decode(KvRowCache cache, Tensor cells, int rows, int width, IReadOnlyList<AttentionPart> parts, Tensor? queryRows, Tensor? liveRows)
+        : RowCacheView(cache)
     {
         public override long Length => 1;
 
         public override (Tensor Keys, Tensor Values) Append(int layer, Tensor keys, Tensor values)
         {
             Cache.WriteColumn(layer, cells, keys, values);
-            return Cache.Read(layer, (int)keys.shape[0], width);
+            return Cache.Read(layer, rows, width);
         }
 
         public override Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor? mask, int groups)
         {
+            if (queryRows is not null) q = q.index_select(0, queryRows);
             Tensor Part(AttentionPart p) => p.Count == q.shape[0]
                 ? Layers.Attention.DecodeStep(q, k.narrow(2, 0, p.Width), v.narrow(2, 0, p.Width), p.Mask)
                 : Layers.Attention.DecodeStep(q.narrow(0, p.First, p.Count), k.narrow(0, p.First, p.Count).narrow(2, 0, p.Width),
                     v.narrow(0, p.First, p.Count).narrow(2, 0, p.Width), p.Mask);
-            return parts.Count == 1 ? Part(parts[0]) : cat(parts.Select(Part).ToList(), 0);
+            var y = parts.Count == 1 ? Part(parts[0]) : cat(parts.Select(Part).ToList(), 0);
+            return liveRows is null ? y : y.index_select(0, liveRows);
         }
     }
 }
