@@ -250,6 +250,14 @@ class KvCache:
         return self.keys[layer][:, :, :end], self.values[layer][:, :, :end]
 
 
+def loaded_blas():
+    """The BLAS libraries this process has mapped after a matrix product (Debian's torch calls whatever libblas.so.3
+    points to: the reference BLAS unless an optimised one is installed)."""
+    torch.randn(64, 64) @ torch.randn(64, 64)
+    with open("/proc/self/maps") as maps:
+        return sorted({line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line})
+
+
 def causal_mask(valid, width):
     causal = torch.ones(width, width, dtype=torch.bool).tril()
     return ((causal.unsqueeze(0) & valid[:, :width].unsqueeze(1)) | torch.eye(width, dtype=torch.bool)).unsqueeze(1)
@@ -401,7 +409,7 @@ def main():
     tokens = torch.randint(3, a.vocab, (a.learner_rows, a.prompt + a.learner_response))
     advantages = torch.randn(a.learner_rows, 1)
     print(json.dumps({"kind": "info", "torch": torch.__version__, "threads": torch.get_num_threads(),
-                      "parameters": sum(p.numel() for p in model.parameters())}), flush=True)
+                      "parameters": sum(p.numel() for p in model.parameters()), "blas": loaded_blas()}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         if request["kind"] == "check":

@@ -59,8 +59,22 @@ internal sealed class PyTorchPeer : IDisposable
         process.BeginErrorReadLine();
         using var hello = JsonDocument.Parse(peer.ReadLine());
         var root = hello.RootElement;
+        var blas = root.TryGetProperty("blas", out var b) ? b.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : [];
+        if (ReferenceBlas(blas) is { } reference)
+        {
+            peer.Dispose();
+            throw new PeerUnavailableException(
+                $"the peer's torch runs on the reference BLAS ({reference}), several times slower than an optimised one, which would flatter us; install libopenblas0-pthread");
+        }
         return new PyTorchPeer(process, $"PyTorch {root.GetProperty("torch").GetString()}, {root.GetProperty("parameters").GetInt64():N0} parameters");
     }
+
+    /// <summary>The reference (netlib) BLAS among the libraries the peer mapped, unless an optimised one is mapped too; null if none is.</summary>
+    internal static string? ReferenceBlas(IReadOnlyList<string> mapped) =>
+        mapped.Any(p => p.Contains("openblas", StringComparison.OrdinalIgnoreCase) || p.Contains("mkl", StringComparison.OrdinalIgnoreCase)
+                        || p.Contains("blis", StringComparison.OrdinalIgnoreCase) || p.Contains("atlas", StringComparison.OrdinalIgnoreCase))
+            ? null
+            : mapped.FirstOrDefault(p => p.Contains("/blas/libblas", StringComparison.Ordinal));
 
     /// <summary>Seconds the peer took to sample <paramref name="length"/> tokens per response.</summary>
     public double Sample(int length, bool cache, int seed) =>
