@@ -12,10 +12,10 @@ namespace ActorRL.Benchmarks.Generation;
 /// <param name="MaxSequences">Sequences decoding at once, for both batching modes (a static batch is MaxSequences / G prompts).</param>
 /// <param name="MaxTokens">Response length cap; lengths are drawn long-tailed below it (<see cref="LongTailedLengths"/>).</param>
 /// <param name="PromptLength">Tokens per prompt.</param>
-/// <param name="Rounds">Timed rounds of each mode, alternating which goes first; the median is reported.</param>
+/// <param name="Rounds">Timed rounds, each running every mode once in a rotating order; medians are reported.</param>
 /// <param name="Peer">Also time the PyTorch peer's static-batch decode of the same batches (TinyGpt and built-in Qwen3 only).</param>
 public sealed record GenerationBenchmarkOptions(int Prompts = 64, int GroupSize = 8, int MaxSequences = 64, int MaxTokens = 256, int PromptLength = 16,
-    bool Peer = true, int Threads = 0, string Python = "/usr/bin/python3", int Rounds = 3);
+    bool Peer = true, int Threads = 0, string Python = "/usr/bin/python3", int Rounds = 5);
 
 /// <summary>One model to measure: a name, what it is, and the policy (built on the benchmark thread).</summary>
 public sealed record GenerationBenchmarkModel(string Name, string Description, Func<IPolicy> CreatePolicy)
@@ -40,14 +40,28 @@ public sealed record GenerationBenchmarkModel(string Name, string Description, F
     }
 }
 
+/// <summary>How a benchmark round batches the workload.</summary>
+public enum BatchingMode
+{
+    /// <summary>Classic static batching (Hugging Face generate, the PyTorch peer): a batch of MaxSequences rows decodes until
+    /// its longest response ends, finished rows riding along as padding.</summary>
+    StaticPadded,
+    /// <summary>generation.batching = static: a batch is refilled only once drained, but finished rows leave the forward pass.</summary>
+    Static,
+    /// <summary>generation.batching = continuous: finished sequences' rows are refilled at the next step.</summary>
+    Continuous,
+}
+
 /// <summary>
-/// <c>actorrl bench generation</c>: tokens per second and slot utilisation of the generators' decode loop, static
-/// batching against continuous batching, on the same long-tailed workload in one run, through the engine's own
-/// <see cref="IContinuousBatch"/> (static = refilled only once drained, as with generation.batching = static).
+/// <c>actorrl bench generation</c>: tokens per second and slot utilisation of the generators' decode loop — classic
+/// static batching, this engine's static batching, and continuous batching — on the same long-tailed workload in one
+/// run, all through the engine's own <see cref="IContinuousBatch"/>.
 /// </summary>
 public static class GenerationBenchmark
 {
-    public static void Run(TextWriter output, IReadOnlyList<GenerationBenchmarkModel> models, GenerationBenchmarkOptions o, ModelBenchmarkOptions? peerSizes = null)
+    private static readonly BatchingMode[] Modes = Enum.GetValues<BatchingMode>();
+
+    public static void Run(TextWriter output, IReadOnlyList<GenerationBenchmarkModel> models, GenerationBenchmarkOptions o)
     {
         if (o.Threads > 0) set_num_threads(o.Threads);
         var lengths = LongTailedLengths.Draw(o.Prompts * o.GroupSize, o.MaxTokens, seed: 7);
@@ -55,43 +69,52 @@ public static class GenerationBenchmark
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"bench generation: {o.Prompts} prompts × G {o.GroupSize} = {lengths.Length} responses, {o.PromptLength}-token prompts, lengths long-tailed in [1, {o.MaxTokens}] " +
             $"(median {sorted[sorted.Length / 2]}, p90 {sorted[sorted.Length * 9 / 10]}, max {sorted[^1]}, {lengths.Sum():N0} tokens), " +
-            $"{o.MaxSequences} sequences at once, {get_num_threads()} torch threads, median of {o.Rounds} alternating rounds"));
-        output.WriteLine($"{"model",-8} {"batching",-22} {"tokens/s",10} {"slot use",9} {"seconds",8} {"× static",9}");
+            $"{o.MaxSequences} sequences at once, {get_num_threads()} torch threads, {o.Rounds} rounds (modes in rotating order; " +
+            $"seconds: each mode's median; ratios: the median of each round's own ratio, so drift in the machine's speed cancels)"));
+        output.WriteLine($"{"model",-8} {"batching",-26} {"tokens/s",10} {"slot use",9} {"seconds",8} {"× padded",9} {"× static",9}");
         foreach (var model in models)
         {
             using var policy = model.CreatePolicy();
             output.WriteLine($"# {model.Name}: {model.Description}");
             var prompts = Prompts(o, policy.Tokenizer.VocabularySize);
-            // Untimed warm-up of both paths (allocator, kernels).
-            Measure(policy, o, prompts[..Math.Min(prompts.Length, 2 * o.MaxSequences / o.GroupSize)], lengths, continuous: true);
-            // Rounds alternate which mode goes first, and each mode reports its median round: on a shared machine the
-            // speed drifts over a minute, and a fixed order would hand the drift to one side.
-            var rounds = new List<(Result Static, Result Continuous)>();
+            // Untimed warm-up of the paths (allocator, kernels, JIT).
+            Measure(policy, o, prompts[..Math.Min(prompts.Length, 2 * o.MaxSequences / o.GroupSize)], lengths, BatchingMode.Continuous);
+            Measure(policy, o, prompts[..Math.Min(prompts.Length, o.MaxSequences / o.GroupSize)], lengths, BatchingMode.Static);
+            var rounds = new List<Dictionary<BatchingMode, Result>>();
             for (var r = 0; r < o.Rounds; r++)
             {
-                if (r % 2 == 0)
+                var round = new Dictionary<BatchingMode, Result>();
+                for (var m = 0; m < Modes.Length; m++)
                 {
-                    var first = Measure(policy, o, prompts, lengths, continuous: false);
-                    rounds.Add((first, Measure(policy, o, prompts, lengths, continuous: true)));
+                    var mode = Modes[(m + r) % Modes.Length];
+                    round[mode] = Measure(policy, o, prompts, lengths, mode);
                 }
-                else
-                {
-                    var first = Measure(policy, o, prompts, lengths, continuous: true);
-                    rounds.Add((Measure(policy, o, prompts, lengths, continuous: false), first));
-                }
+                rounds.Add(round);
             }
-            var @static = rounds.Select(x => x.Static).OrderBy(x => x.Seconds).ElementAt(rounds.Count / 2);
-            var continuous = rounds.Select(x => x.Continuous).OrderBy(x => x.Seconds).ElementAt(rounds.Count / 2);
-            Row(output, model.Name, "static", @static, @static);
-            Row(output, model.Name, "continuous", continuous, @static);
-            if (o.Peer && model.StartPeer is not null) PeerRow(output, model, policy, o, lengths, @static);
+            foreach (var mode in Modes)
+                Row(output, model.Name, Label(mode), rounds.Select(x => x[mode]).ToList(),
+                    Median(rounds.Select(x => x[BatchingMode.StaticPadded].Seconds / x[mode].Seconds)),
+                    Median(rounds.Select(x => x[BatchingMode.Static].Seconds / x[mode].Seconds)));
+            if (o.Peer && model.StartPeer is not null)
+                PeerRow(output, model, policy, o, lengths, Median(rounds.Select(x => x[BatchingMode.StaticPadded].Seconds)), Median(rounds.Select(x => x[BatchingMode.Static].Seconds)));
         }
     }
 
-    private sealed record Result(double Seconds, long Tokens, double Utilisation)
+    private static string Label(BatchingMode mode) => mode switch
     {
-        public double TokensPerSecond => Tokens / Seconds;
+        BatchingMode.StaticPadded => "static, padded (HF-style)",
+        BatchingMode.Static => "static (ours)",
+        _ => "continuous",
+    };
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
+
+    /// <summary>One timed pass over the workload: wall seconds, the workload's tokens, and rows decoded that were not padding / (steps × MaxSequences).</summary>
+    internal sealed record Result(double Seconds, long Tokens, double Utilisation);
 
     private static IReadOnlyList<int>[] Prompts(GenerationBenchmarkOptions o, int vocabulary)
     {
@@ -99,7 +122,7 @@ public static class GenerationBenchmark
         return Enumerable.Range(0, o.Prompts).Select(_ => (IReadOnlyList<int>)Enumerable.Range(0, o.PromptLength).Select(_ => random.Next(3, vocabulary)).ToArray()).ToArray();
     }
 
-    private static Result Measure(IPolicy policy, GenerationBenchmarkOptions o, IReadOnlyList<int>[] prompts, int[] lengths, bool continuous)
+    internal static Result Measure(IPolicy policy, GenerationBenchmarkOptions o, IReadOnlyList<int>[] prompts, int[] lengths, BatchingMode mode)
     {
         var options = new ContinuousBatchOptions(new SamplingFilters(), o.MaxTokens, o.GroupSize, o.MaxSequences,
             KvBudgetTokens: ContinuousBatchOptions.UnboundedBudget(o.MaxSequences, o.PromptLength + o.MaxTokens), IgnoreEos: true);
@@ -110,24 +133,35 @@ public static class GenerationBenchmark
         var watch = Stopwatch.StartNew();
         while (next < prompts.Length || !batch.IsIdle)
         {
-            // Static: a new batch only once the last one drained. Continuous: whenever there is room.
-            var room = continuous ? batch.Room : batch.IsIdle ? perBatch : 0;
+            // Continuous: whenever there is room. Static: a new batch only once the last one drained; padded, each of its
+            // responses runs as long as the batch's longest (a finished row decoding padding costs what a live one does).
+            var room = mode == BatchingMode.Continuous ? batch.Room : batch.IsIdle ? perBatch : 0;
+            var longest = mode == BatchingMode.StaticPadded
+                ? lengths.Skip(next * o.GroupSize).Take(Math.Min(room, prompts.Length - next) * o.GroupSize).DefaultIfEmpty(0).Max() : 0;
             for (; room > 0 && next < prompts.Length; room--, next++)
-                batch.Add(next, prompts[next], next, lengths.AsSpan(next * o.GroupSize, o.GroupSize).ToArray());
-            tokens += batch.Step();
+            {
+                var own = lengths.AsSpan(next * o.GroupSize, o.GroupSize).ToArray();
+                batch.Add(next, prompts[next], next, mode == BatchingMode.StaticPadded ? Enumerable.Repeat(longest, o.GroupSize).ToArray() : own);
+                tokens += own.Sum();
+            }
+            batch.Step();
             batch.TakeFinished();
         }
         var seconds = watch.Elapsed.TotalSeconds;
-        var (steps, rows) = batch.Work;
-        return new Result(seconds, tokens, rows / ((double)steps * o.MaxSequences));
+        var steps = batch.Work.Steps;
+        return new Result(seconds, tokens, tokens / ((double)steps * o.MaxSequences));
     }
 
-    private static void Row(TextWriter output, string model, string batching, Result r, Result baseline) =>
+    private static void Row(TextWriter output, string model, string batching, IReadOnlyList<Result> rounds, double vsPadded, double vsStatic)
+    {
+        var seconds = Median(rounds.Select(r => r.Seconds));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{model,-8} {batching,-22} {r.TokensPerSecond,10:N0} {r.Utilisation,8:P0} {r.Seconds,8:F1} {baseline.Seconds / r.Seconds,8:F2}×"));
+            $"{model,-8} {batching,-26} {rounds[0].Tokens / seconds,10:N0} {rounds[0].Utilisation,8:P0} {seconds,8:F1} {vsPadded,8:F2}× {vsStatic,8:F2}×"));
+    }
 
     /// <summary>The peer decodes each static batch for as long as its longest response (what a static batch costs), rows = MaxSequences.</summary>
-    private static void PeerRow(TextWriter output, GenerationBenchmarkModel model, IPolicy policy, GenerationBenchmarkOptions o, int[] lengths, Result baseline)
+    private static void PeerRow(TextWriter output, GenerationBenchmarkModel model, IPolicy policy, GenerationBenchmarkOptions o, int[] lengths,
+        double paddedSeconds, double staticSeconds)
     {
         PyTorchPeer peer;
         try
@@ -136,7 +170,7 @@ public static class GenerationBenchmark
         }
         catch (PeerUnavailableException e)
         {
-            output.WriteLine($"{model.Name,-8} {"PyTorch static (peer)",-22} not measured: {e.Message}");
+            output.WriteLine($"{model.Name,-8} {"PyTorch static, padded",-26} not measured: {e.Message}");
             return;
         }
         using var _ = peer;
@@ -145,8 +179,7 @@ public static class GenerationBenchmark
         var seconds = 0.0;
         for (var start = 0; start < lengths.Length; start += perBatch)
             seconds += peer.Sample(lengths.Skip(start).Take(perBatch).Max(), cache: true, seed: start);
-        var result = new Result(seconds, lengths.Sum(), double.NaN);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{model.Name,-8} {"PyTorch static (peer)",-22} {result.TokensPerSecond,10:N0} {"",9} {seconds,8:F1} {baseline.Seconds / seconds,8:F2}×"));
+            $"{model.Name,-8} {"PyTorch static, padded",-26} {lengths.Sum() / seconds,10:N0} {"",9} {seconds,8:F1} {paddedSeconds / seconds,8:F2}× {staticSeconds / seconds,8:F2}×"));
     }
 }

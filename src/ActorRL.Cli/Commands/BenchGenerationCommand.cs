@@ -19,20 +19,22 @@ public static class BenchGenerationCommand
         var model = new Option<string?>("--model") { Description = "Also measure this Hugging Face folder, e.g. the qwen3 of samples/qwen-tiny/setup.sh (`actorrl model init`); no peer for it" };
         var noPeer = new Option<bool>("--no-peer") { Description = "Skip the PyTorch peer (Debian's python3-torch)" };
         var threads = new Option<int>("--threads") { Description = "libtorch threads for both sides; 0 = one per core", DefaultValueFactory = _ => 0 };
+        var rounds = new Option<int>("--rounds") { Description = "Timed rounds, each running every batching mode once (this machine's speed drifts, so ratios are per round)", DefaultValueFactory = _ => 5 };
         var command = new Command("generation",
             """
-            Tokens per second and slot utilisation of a generator's decode loop, static batching (a batch decodes until its longest
-            response ends) against continuous batching (finished sequences' slots are refilled at once), on the same long-tailed
-            response lengths, in one run: TinyGpt at the main job's size and a Qwen3 of its width, each with the PyTorch peer's
-            static-batch decode of the same batches, and any --model folder.
+            Tokens per second and slot utilisation of a generator's decode loop on the same long-tailed response lengths, in one
+            run: classic static batching (a batch decodes until its longest response ends, finished rows as padding), this
+            engine's static batching (finished rows leave the forward pass, the batch refills once drained) and continuous
+            batching (finished sequences' rows are refilled at the next step). TinyGpt at the main job's size and a Qwen3 of
+            its width, each with the PyTorch peer's padded static decode of the same batches, and any --model folder.
             """);
-        foreach (var option in new Option[] { prompts, group, sequences, maxTokens, model, noPeer, threads }) command.Add(option);
+        foreach (var option in new Option[] { prompts, group, sequences, maxTokens, model, noPeer, threads, rounds }) command.Add(option);
         command.SetAction(parse =>
         {
             var o = new GenerationBenchmarkOptions(
                 AtLeast(parse.GetValue(prompts), 1, "--prompts"), AtLeast(parse.GetValue(group), 1, "--group-size"),
                 AtLeast(parse.GetValue(sequences), 1, "--max-sequences"), AtLeast(parse.GetValue(maxTokens), 1, "--max-tokens"),
-                Peer: !parse.GetValue(noPeer), Threads: AtLeast(parse.GetValue(threads), 0, "--threads"));
+                Peer: !parse.GetValue(noPeer), Threads: AtLeast(parse.GetValue(threads), 0, "--threads"), Rounds: AtLeast(parse.GetValue(rounds), 1, "--rounds"));
             if (o.MaxSequences < o.GroupSize) throw new UsageException($"--max-sequences ({o.MaxSequences}) must hold one group of --group-size ({o.GroupSize})");
             var models = new List<GenerationBenchmarkModel>
             {
