@@ -18,6 +18,7 @@ public static class BenchGenerationCommand
         var maxTokens = new Option<int>("--max-tokens") { Description = "Response length cap; lengths are drawn log-normal below it (median cap / 6)", DefaultValueFactory = _ => 256 };
         var model = new Option<string?>("--model") { Description = "Also measure this Hugging Face folder, e.g. the qwen3 of samples/qwen-tiny/setup.sh (`actorrl model init`); no peer for it" };
         var noPeer = new Option<bool>("--no-peer") { Description = "Skip the PyTorch peer (Debian's python3-torch)" };
+        var noBuiltIn = new Option<bool>("--no-built-in") { Description = "Measure only the --model folder, not TinyGpt and the built-in Qwen3" };
         var threads = new Option<int>("--threads") { Description = "libtorch threads for both sides; 0 = one per core", DefaultValueFactory = _ => 0 };
         var rounds = new Option<int>("--rounds") { Description = "Timed rounds, each running every batching mode once (this machine's speed drifts, so ratios are per round)", DefaultValueFactory = _ => 5 };
         var command = new Command("generation",
@@ -28,7 +29,7 @@ public static class BenchGenerationCommand
             batching (finished sequences' rows are refilled at the next step). TinyGpt at the main job's size and a Qwen3 of
             its width, each with the PyTorch peer's padded static decode of the same batches, and any --model folder.
             """);
-        foreach (var option in new Option[] { prompts, group, sequences, maxTokens, model, noPeer, threads, rounds }) command.Add(option);
+        foreach (var option in new Option[] { prompts, group, sequences, maxTokens, model, noPeer, noBuiltIn, threads, rounds }) command.Add(option);
         command.SetAction(parse =>
         {
             var o = new GenerationBenchmarkOptions(
@@ -36,11 +37,10 @@ public static class BenchGenerationCommand
                 AtLeast(parse.GetValue(sequences), 1, "--max-sequences"), AtLeast(parse.GetValue(maxTokens), 1, "--max-tokens"),
                 Peer: !parse.GetValue(noPeer), Threads: AtLeast(parse.GetValue(threads), 0, "--threads"), Rounds: AtLeast(parse.GetValue(rounds), 1, "--rounds"));
             if (o.MaxSequences < o.GroupSize) throw new UsageException($"--max-sequences ({o.MaxSequences}) must hold one group of --group-size ({o.GroupSize})");
-            var models = new List<GenerationBenchmarkModel>
-            {
-                GenerationBenchmarkModel.BuiltIn(ModelBenchmarkArchitecture.TinyGpt, o),
-                GenerationBenchmarkModel.BuiltIn(ModelBenchmarkArchitecture.Qwen3, o),
-            };
+            if (parse.GetValue(noBuiltIn) && parse.GetValue(model) is null) throw new UsageException("--no-built-in needs --model DIR: there would be nothing to measure");
+            var models = parse.GetValue(noBuiltIn)
+                ? new List<GenerationBenchmarkModel>()
+                : [GenerationBenchmarkModel.BuiltIn(ModelBenchmarkArchitecture.TinyGpt, o), GenerationBenchmarkModel.BuiltIn(ModelBenchmarkArchitecture.Qwen3, o)];
             if (parse.GetValue(model) is { } directory)
             {
                 if (!File.Exists(Path.Combine(directory, "config.json")))
