@@ -16,6 +16,11 @@ public sealed partial class HoconParser
     public delegate HoconObject IncludeResolver(string fromSource, string name, int line);
 
     private const string UnquotedForbidden = "$\"{}[]:=,#`^?!@*&\\";
+
+    /// <summary>Objects, lists and key segments nested deeper than this are refused: no configuration needs it, and the
+    /// recursive parse, merge and resolve would otherwise end in a stack overflow (which no handler can catch).</summary>
+    public const int MaxDepth = 64;
+    private int _depth;
     private readonly string _text;
     private readonly string _source;
     private readonly IncludeResolver? _include;
@@ -81,6 +86,8 @@ public sealed partial class HoconParser
 
             var keyLine = _line;
             var path = ParseKeyPath();
+            // A dotted key nests its value as deep as its segments (a.b.c { … } is three objects deep).
+            _depth += path.Count - 1;
             SkipBlank(newlines: false);
             c = Peek();
             HoconNode value;
@@ -106,6 +113,7 @@ public sealed partial class HoconParser
             {
                 throw Error($"expected '=', ':' or '{{' after the key '{string.Join('.', path)}', found {DescribeChar(c)}", keyLine);
             }
+            _depth -= path.Count - 1;
             SetPath(target, path, value, append);
             ExpectEndOfField(closing, string.Join('.', path));
         }
@@ -175,6 +183,7 @@ public sealed partial class HoconParser
                 if (segment.Length == 0) throw Error($"expected a key, found {DescribeChar(Peek())}");
             }
             segments.Add(segment);
+            if (_depth + segments.Count > MaxDepth) throw Error($"keys and objects are nested more than {MaxDepth} deep");
             if (Peek() != '.') return segments;
             _pos++;
         }
@@ -253,8 +262,15 @@ public sealed partial class HoconParser
         var open = _line;
         var obj = new HoconObject(Here);
         _pos++;
+        Nest();
         ParseFields(obj, '}', open);
+        _depth--;
         return obj;
+    }
+
+    private void Nest()
+    {
+        if (++_depth > MaxDepth) throw Error($"objects and lists are nested more than {MaxDepth} deep");
     }
 
     private HoconArray ParseArray()
@@ -262,13 +278,14 @@ public sealed partial class HoconParser
         var open = _line;
         var position = Here;
         _pos++;
+        Nest();
         var items = new List<HoconNode>();
         while (true)
         {
             SkipBlank(newlines: true, commas: true);
             if (AtEnd) throw Error($"expected ']' to close the list opened at line {open}, reached the end of the file");
             var c = Peek();
-            if (c == ']') { _pos++; return new HoconArray(position, items); }
+            if (c == ']') { _pos++; _depth--; return new HoconArray(position, items); }
             if (c == '}') throw Error($"expected ']' to close the list opened at line {open}, found '}}'");
             items.Add(ParseValue());
             SkipBlank(newlines: false);

@@ -37,6 +37,10 @@ public sealed partial class SettingsReader
 
     public bool IsSet(string key) => Find(key) is { } node && node is not HoconScalar { Kind: HoconScalarKind.Null };
 
+    /// <summary>Whether the user's files or --set gave <paramref name="key"/> its value (not reference.conf): a check that
+    /// involves several keys names the one the user wrote, so the error points at their line.</summary>
+    public bool IsOverridden(string key) => Find(key) is { } node && node.Position.Source != PipelineConfig.ReferenceSource;
+
     /// <summary>The keys present directly in this section, in file order.</summary>
     public IReadOnlyList<string> Keys =>
         (HoconResolver.Find(_root, Path) as HoconObject)?.Fields.Select(f => f.Key).ToList() ?? (IReadOnlyList<string>)Array.Empty<string>();
@@ -83,12 +87,25 @@ public sealed partial class SettingsReader
         return value;
     }
 
+    /// <summary>A finite number in [<paramref name="min"/>, <paramref name="max"/>]: NaN, infinities and literals that overflow
+    /// a double (1e999) are refused, as no setting means anything by them.</summary>
     public double GetDouble(string key, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
     {
-        var expected = "a number" + Range(double.IsNegativeInfinity(min) ? null : min, double.IsPositiveInfinity(max) ? null : max);
+        var expected = "a finite number" + Range(double.IsNegativeInfinity(min) ? null : min, double.IsPositiveInfinity(max) ? null : max);
         var s = Scalar(key, expected);
         if (!double.TryParse(s.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-            || double.IsNaN(value) || value < min || value > max)
+            || !double.IsFinite(value) || value < min || value > max)
+            throw Bad(key, s, expected);
+        return value;
+    }
+
+    /// <summary>A finite number &gt; <paramref name="above"/> (and ≤ <paramref name="max"/>), e.g. a learning rate or an epsilon.</summary>
+    public double GetDoubleAbove(string key, double above, double max = double.PositiveInfinity)
+    {
+        var expected = $"a finite number > {above.ToString(CultureInfo.InvariantCulture)}" + (double.IsPositiveInfinity(max) ? "" : $" and ≤ {max.ToString(CultureInfo.InvariantCulture)}");
+        var s = Scalar(key, expected);
+        if (!double.TryParse(s.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            || !double.IsFinite(value) || value <= above || value > max)
             throw Bad(key, s, expected);
         return value;
     }
@@ -110,23 +127,30 @@ public sealed partial class SettingsReader
 
     public bool? GetBoolOrNull(string key) => IsSet(key) ? GetBool(key) : null;
 
-    public TimeSpan GetDuration(string key)
+    /// <summary>The longest duration any setting may take: longer is a typo (and past TimeSpan's range, an overflow).</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(365);
+
+    /// <summary>A duration &gt; 0 (or ≥ 0 with <paramref name="allowZero"/>) and at most <see cref="MaxDuration"/>.</summary>
+    public TimeSpan GetDuration(string key, bool allowZero = false)
     {
-        const string expected = "a duration such as 500ms, 10s, 2m or 1h";
+        var expected = $"a duration such as 500ms, 10s, 2m or 1h, {(allowZero ? "≥ 0" : "> 0")} and at most 365d";
         var s = Scalar(key, expected);
         var m = DurationPattern().Match(s.Text);
         if (!m.Success) throw Bad(key, s, expected);
         var amount = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-        var duration = m.Groups[2].Value switch
+        double? milliseconds = m.Groups[2].Value switch
         {
-            "ms" or "millis" or "milliseconds" => TimeSpan.FromMilliseconds(amount),
-            "" or "s" or "second" or "seconds" => TimeSpan.FromSeconds(amount),
-            "m" or "minute" or "minutes" => TimeSpan.FromMinutes(amount),
-            "h" or "hour" or "hours" => TimeSpan.FromHours(amount),
-            "d" or "day" or "days" => TimeSpan.FromDays(amount),
-            _ => throw Bad(key, s, expected),
+            "ms" or "millis" or "milliseconds" => amount,
+            "" or "s" or "second" or "seconds" => amount * 1e3,
+            "m" or "minute" or "minutes" => amount * 60e3,
+            "h" or "hour" or "hours" => amount * 3600e3,
+            "d" or "day" or "days" => amount * 86400e3,
+            _ => null,
         };
-        return duration;
+        // Compared as a double first: TimeSpan.FromDays(3e7) throws OverflowException.
+        if (milliseconds is not { } ms || !double.IsFinite(ms) || ms > MaxDuration.TotalMilliseconds || (ms <= 0 && !allowZero))
+            throw Bad(key, s, expected);
+        return TimeSpan.FromMilliseconds(ms);
     }
 
     [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$")]
@@ -143,9 +167,9 @@ public sealed partial class SettingsReader
             : throw Bad(key, item, "a list of whole numbers")).ToList();
 
     public IReadOnlyList<double> GetDoubleList(string key) =>
-        List(key, "a list of numbers").Select(item => item is HoconScalar s && double.TryParse(s.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+        List(key, "a list of finite numbers").Select(item => item is HoconScalar s && double.TryParse(s.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
             ? v
-            : throw Bad(key, item, "a list of numbers")).ToList();
+            : throw Bad(key, item, "a list of finite numbers")).ToList();
 
     /// <summary>An error about <paramref name="key"/> for checks that involve several keys.</summary>
     public SettingsException Fail(string key, string problem)

@@ -76,7 +76,7 @@ public class SettingsReaderTests
         Assert.Contains("s.nope: missing", Assert.Throws<SettingsException>(() => r.GetString("nope")).Message);
         Assert.Contains("expected true or false, got \"maybe\"", Assert.Throws<SettingsException>(() => r.GetBool("b")).Message);
         Assert.Contains("expected a duration", Assert.Throws<SettingsException>(() => r.GetDuration("t")).Message);
-        Assert.Contains("expected a number", Assert.Throws<SettingsException>(() => r.GetDouble("d", 0, 10)).Message);
+        Assert.Contains("expected a finite number", Assert.Throws<SettingsException>(() => r.GetDouble("d", 0, 10)).Message);
         Assert.Contains("expected a list of strings, got \"3\"", Assert.Throws<SettingsException>(() => r.GetStringList("l")).Message);
         Assert.Contains("expected a string, got an object", Assert.Throws<SettingsException>(() => r.GetString("o")).Message);
     }

@@ -90,7 +90,7 @@ public class LossCheckRunnerTests
         Assert.StartsWith("line 1: malformed JSON", Error(0));
         Assert.Equal("unknown-key", lines[1].GetProperty("id").GetString());
         Assert.Contains("clip-hgih", Error(1));
-        Assert.Contains("algorithm.clip-low: expected a number in [0, 1], got \"2\"", Error(2));
+        Assert.Contains("algorithm.clip-low: expected a finite number in [0, 1], got \"2\"", Error(2));
         Assert.Contains("responses[0].tokens is empty", Error(3));
         Assert.Contains("responses[0].old_logprobs has 1 values for 2 tokens", Error(4));
         Assert.Contains("entropies", Error(5));
