@@ -66,7 +66,8 @@ public sealed record AlgorithmSettings(
             LengthUnbiased: lengthUnbiased,
             Advantage: r.GetNamedOrNull("advantage", AdvantageEstimators.ByName) ?? preset.Advantage,
             AdvantageStd: r.GetEnum<AdvantageStd>("advantage-std"),
-            AdvantageEps: r.GetDouble("advantage-eps", 0),
+            // The group std is 0 whenever a group's rewards are all equal: the epsilon is what keeps that division finite.
+            AdvantageEps: r.GetDoubleAbove("advantage-eps", 0),
             SubsentenceDelimiters: delimiters,
             EntropyAdaptiveClip: EntropyAdaptiveClipSettings.FromConfig(r.Section("entropy-adaptive-clip"), preset),
             OffPolicy: OffPolicySettings.FromConfig(r.Section("off-policy")),

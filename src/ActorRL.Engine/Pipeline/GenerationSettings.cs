@@ -22,6 +22,9 @@ public sealed record GenerationSettings(double Temperature, double TopP, int Max
     int TopK = 0, double MinP = 0, Batching Batching = Batching.Continuous, int? MaxBatchSequences = null, int? KvBudgetTokens = null,
     WeightUpdateMode OnWeightUpdate = WeightUpdateMode.KeepCache)
 {
+    /// <summary>The lowest non-zero sampling temperature a configuration may ask for.</summary>
+    public const double MinTemperature = 1e-3;
+
     public static GenerationSettings FromConfig(SettingsReader r)
     {
         var settings = new GenerationSettings(
@@ -36,6 +39,10 @@ public sealed record GenerationSettings(double Temperature, double TopP, int Max
             r.GetIntOrNull("kv-budget-tokens", 1, 1_000_000_000),
             r.GetEnum<WeightUpdateMode>("on-weight-update"));
         if (settings.TopP <= 0) throw r.Fail("top-p", "must lie in (0, 1]");
+        // Below this, logits / temperature overflow float32's exponent for ordinary logit gaps: sampling would be greedy
+        // in all but name, or NaN. 0 is the explicit way to ask for greedy.
+        if (settings.Temperature > 0 && settings.Temperature < MinTemperature)
+            throw r.Fail("temperature", $"must be 0 (greedy) or at least {MinTemperature}, got {settings.Temperature}");
         if (settings.MinP >= 1) throw r.Fail("min-p", "must lie in [0, 1) (0 = off)");
         if (settings.StopStrings.Any(string.IsNullOrEmpty)) throw r.Fail("stop", "may not hold an empty string");
         return settings;

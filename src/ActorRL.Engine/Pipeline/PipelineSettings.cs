@@ -60,7 +60,8 @@ public sealed record PipelineSettings(
             stages,
             r.GetInt("max-staleness", 0, 1000),
             r.GetInt("groups-per-step", 1, 100_000),
-            r.GetInt("group-size", 1, 4096),
+            // Every advantage estimator here (GRPO, Dr. GRPO, RLOO) compares a response with the rest of its group.
+            r.GetInt("group-size", 2, 4096),
             // A run without the rl stage trains no RL step, whatever rl-steps says.
             stages.Rl ? rlSteps : 0,
             r.GetInt("ppo-epochs", 1, 100),

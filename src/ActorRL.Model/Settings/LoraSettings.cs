@@ -18,6 +18,9 @@ public sealed record LoraSettings(int Rank, double Alpha, double Dropout, IReadO
     /// <summary>The section's settings, or null when rank is null (no adapters: full fine-tuning).</summary>
     public static LoraSettings? FromConfig(SettingsReader r, string architecture, bool pretrained)
     {
+        // Read even when adapters are off, so a bad value is refused now rather than when someone sets rank.
+        var alpha = r.GetDoubleAbove("alpha", 0);
+        var dropout = r.GetDouble("dropout", 0, 0.999);
         if (!r.IsSet("rank")) return null;
         var rank = r.GetInt("rank");
         if (rank <= 0) throw r.Fail("rank", $"must be a whole number ≥ 1 (or null for no adapters), got {rank}");
@@ -29,6 +32,6 @@ public sealed record LoraSettings(int Rank, double Alpha, double Dropout, IReadO
         if (unknown.Count > 0)
             throw r.Fail("targets", $"names {string.Join(", ", unknown.Select(u => $"'{u}'"))}, which the {architecture} decoder does not have; allowed: {string.Join(", ", DecoderProjections)}");
         if (targets.Distinct().Count() != targets.Count) throw r.Fail("targets", "names a projection twice");
-        return new LoraSettings(rank, r.GetDouble("alpha", double.Epsilon), r.GetDouble("dropout", 0, 0.999), targets);
+        return new LoraSettings(rank, alpha, dropout, targets);
     }
 }

@@ -65,7 +65,8 @@ public sealed record ModelSettings(
         var dModel = r.GetInt("d-model", 2, 65536);
         var heads = r.GetInt("n-heads", 1, 1024);
         if (dModel % heads != 0 || (dModel / heads) % 2 != 0)
-            throw r.Fail("n-heads", $"must divide d-model ({dModel}) into an even head size (RoPE rotates pairs), got {heads}");
+            throw r.Fail(r.IsOverridden("n-heads") && !r.IsOverridden("d-model") ? "n-heads" : "d-model",
+                $"must divide d-model into n-heads heads of an even head size (RoPE rotates pairs): d-model = {dModel}, n-heads = {heads}");
         var dtype = r.GetEnum("dtype", "float32", "float64", "bfloat16", "float16") switch
         {
             "float64" => ScalarType.Float64,
@@ -77,7 +78,7 @@ public sealed record ModelSettings(
         var kind = tokenizer.GetEnum("type", "char", "bpe") == "bpe" ? TokenizerKind.Bpe : TokenizerKind.Char;
         var path = tokenizer.GetStringOrNull("path");
         if (kind == TokenizerKind.Bpe && string.IsNullOrWhiteSpace(path))
-            throw tokenizer.Fail("path", "must name a tokenizer.json file when type = bpe");
+            throw tokenizer.Fail("type", "= bpe needs actorrl.model.tokenizer.path (a tokenizer.json file), which is not set");
         var alphabet = tokenizer.GetStringOrNull("alphabet");
         if (alphabet is "") throw tokenizer.Fail("alphabet", "must not be empty (use null to take the task's alphabet)");
         return new ModelSettings(
