@@ -24,7 +24,8 @@ public sealed record TaskSettings(
             throw r.Fail("eval-size",
                 $"{evalSize} is more than half of the {arithmetic.ProblemCount:0} distinct problems the arithmetic settings allow; lower it or widen digits/operations");
         var jsonl = JsonlSettings.FromConfig(r.Section("jsonl"));
-        if (name == TaskName.Jsonl && jsonl.Path is null) throw r.Section("jsonl").Fail("path", "must be set when actorrl.task.name = jsonl");
+        // Named at task.name, the line the user wrote: the unset path's only location is reference.conf.
+        if (name == TaskName.Jsonl && jsonl.Path is null) throw r.Fail("name", "= jsonl needs actorrl.task.jsonl.path (a JSONL file of questions and answers), which is null");
         return new TaskSettings(name, evalSize, arithmetic, CountdownSettings.FromConfig(r.Section("countdown")), jsonl);
     }
 }

@@ -50,6 +50,7 @@ public static class NodeCommand
             var file = DistributionPaths.Resolve(parse.GetValue(config) ?? DefaultPipeline);
             var pipeline = PipelineConfig.Load(new[] { DistributionPaths.Resolve("hocon/cluster.conf"), file }, parse.GetValue(set) ?? Array.Empty<string>());
             var settings = ActorRLSettings.FromConfig(pipeline);
+            RunFiles.Require(settings, pipeline);
             var akka = new ClusterNodeConfig(roleValue, seedNodes, parse.GetValue(hostname), parse.GetValue(port) ?? 0).ToAkkaConfig()
                 .WithFallback(ActorSystemConfig.Build(pipeline.Render("akka"), TrainingJob.AkkaLogLevel(settings.Logging.Level), settings.Dispatchers));
             settings.Cluster.CheckFitsFrame(akka);

@@ -35,7 +35,9 @@ public static class TrainCommand
             var fresh = parse.GetValue(freshOption);
             // Every check start-up can make comes before anything is written or deleted (--fresh included): the model
             // folder, the task, the device, the ledger's configuration, the cluster's frame size, then the run's claim.
+            RunFiles.Require(settings, config);
             var job = TrainingJob.Prepare(settings, config.Render("akka"));
+            SequenceFit.Require(job, config);
             await CheckStartingPointAsync(config, settings, fresh);
             if (parse.GetValue(dryRun))
             {

@@ -84,7 +84,9 @@ public static class ExperimentRunner
     {
         try
         {
-            return ActorRLSettings.FromConfig(config);
+            var settings = ActorRLSettings.FromConfig(config);
+            RunFiles.Require(settings, config);
+            return settings;
         }
         catch (SettingsException e)
         {

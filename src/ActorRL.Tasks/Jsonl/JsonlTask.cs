@@ -35,6 +35,9 @@ public sealed class JsonlTask : IVerifiableTask
         _training = training;
         EvalPrompts = eval;
         Verifier = new MathVerifier(tolerance);
+        // A character model on this data needs every character its prompts and demonstrations use, in a fixed order
+        // (code point) so the same file always gives the same vocabulary.
+        Alphabet = string.Concat(records.SelectMany(r => Render(r) + " " + r.Answer.Trim()).Distinct().Order());
     }
 
     /// <summary>Loads <see cref="JsonlSettings.Path"/> (errors are <see cref="TaskDataException"/>s naming file and line).</summary>
@@ -45,7 +48,9 @@ public sealed class JsonlTask : IVerifiableTask
     }
 
     public string Name => "jsonl";
-    public string? Alphabet => null;
+    /// <summary>Every character of the rendered prompts and demonstrations, by code point: the vocabulary of a
+    /// <c>tokenizer.type = char</c> model when <c>tokenizer.alphabet</c> is null.</summary>
+    public string? Alphabet { get; }
     public IReadOnlyList<TaskPrompt> EvalPrompts { get; }
     public bool HasDemonstrations => true;
     public IAnswerVerifier Verifier { get; }

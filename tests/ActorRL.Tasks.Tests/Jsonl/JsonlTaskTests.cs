@@ -42,6 +42,25 @@ public sealed class JsonlTaskTests : IDisposable
     }
 
     [Fact]
+    public void Its_alphabet_covers_every_prompt_and_demonstration_in_code_point_order_whatever_the_file_order()
+    {
+        var lines = new[] { Line("Ünïcode? 3 × 4", "3 × 4 = 12\n#### 12"), Line("What is 7 - 2?", "7 - 2 = 5\n#### 5") };
+        var forward = Write(lines);
+        var task = new JsonlTask(JsonlRecord.ReadAll(forward), Settings(forward), evalSize: 10, seed: 1, tolerance: 1e-6);
+        var reversed = Write(lines.Reverse());
+        var alphabet = task.Alphabet!;
+        Assert.Equal(alphabet, new JsonlTask(JsonlRecord.ReadAll(reversed), Settings(reversed), evalSize: 10, seed: 1, tolerance: 1e-6).Alphabet);
+        Assert.Equal(string.Concat(alphabet.Order()), alphabet);
+        Assert.Equal(alphabet.Length, alphabet.Distinct().Count());
+        // Eval prompts, training prompts and demonstrations (the warm start's targets) are all spelled in it.
+        var texts = task.EvalPrompts.Select(p => p.Text)
+            .Concat(Enumerable.Range(0, task.TrainingCount).SelectMany(i => new[] { task.PromptAt(new PromptCursor(0, i)).Text, task.DemonstrationAt(i).Target }));
+        Assert.All(texts, text => Assert.All(text, c => Assert.Contains(c, alphabet)));
+        Assert.Contains('Ü', alphabet);
+        Assert.Contains('\n', alphabet);
+    }
+
+    [Fact]
     public void Eval_split_is_disjoint_from_training_and_independent_of_seed_and_order()
     {
         var path = Dataset(500);

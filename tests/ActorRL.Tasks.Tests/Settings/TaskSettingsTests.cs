@@ -35,7 +35,8 @@ public class TaskSettingsTests
             File.WriteAllText(path, "{\"question\": \"1+1?\", \"answer\": \"#### 2\"}\n{\"question\": \"2+2?\", \"answer\": \"#### 4\"}\n");
             var jsonl = TaskFactory.Create(Task($"actorrl.task {{ name = jsonl, jsonl {{ path = \"{path}\", eval-fraction = 0 }} }}"), verifier, 1);
             Assert.Equal("jsonl", jsonl.Name);
-            Assert.Null(jsonl.Alphabet);
+            // The data's own characters, by code point: a character model needs no configured alphabet.
+            Assert.Equal("\n #+124:?AQeinorstuw", jsonl.Alphabet);
         }
         finally
         {
@@ -51,7 +52,7 @@ public class TaskSettingsTests
     [InlineData("actorrl.task.arithmetic.demo-style = fancy", "actorrl.task.arithmetic.demo-style", "step | direct | mixed")]
     [InlineData("actorrl.task.arithmetic.demo-mistake-rate = 1.5", "actorrl.task.arithmetic.demo-mistake-rate", "[0, 1]")]
     [InlineData("actorrl.task { eval-size = 100, arithmetic { digits-min = 1, digits-max = 1 } }", "actorrl.task.eval-size", "distinct problems")]
-    [InlineData("actorrl.task.name = jsonl", "actorrl.task.jsonl.path", "must be set")]
+    [InlineData("actorrl.task.name = jsonl", "actorrl.task.name", "needs actorrl.task.jsonl.path")]
     [InlineData("actorrl.task.jsonl.template = \"no placeholder\"", "actorrl.task.jsonl.template", "{question}")]
     [InlineData("actorrl.task.countdown { numbers-min = 4, numbers-max = 3 }", "actorrl.task.countdown.numbers-max", "≥ numbers-min")]
     public void Bad_task_settings_name_the_key_and_what_is_allowed(string overrides, string key, string hint)
