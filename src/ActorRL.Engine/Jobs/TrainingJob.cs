@@ -113,8 +113,17 @@ public static class TrainingJob
             runDir, task.Name, settings.Pipeline.Stages, settings.Algorithm.Loss, settings.Pipeline.MaxStaleness,
             settings.Pipeline.Generators, job.LearnerDevice.type, TorchSharp.torch.get_num_threads(), settings.Run.Deterministic ? ", deterministic" : "");
         var summary = await PipelineRun.ExecuteAsync(parts, job.Akka, "actorrl", observe, cancellation);
+        var summaryPath = Path.Combine(runDir, SummaryFile);
         if (!summary.AlreadyComplete)
-            DurableFile.WriteAllBytes(Path.Combine(runDir, SummaryFile), System.Text.Encoding.UTF8.GetBytes(SummaryJson(summary, await ConsumedGroupsAsync(settings.Persistence, runDir))));
+            DurableFile.WriteAllBytes(summaryPath, System.Text.Encoding.UTF8.GetBytes(SummaryJson(summary, await ConsumedGroupsAsync(settings.Persistence, runDir))));
+        else if (!File.Exists(summaryPath))
+        {
+            // Killed after the ledger recorded the end but before summary.json was written: rebuilt from the ledger,
+            // which knows the steps, versions, accuracies and every consumed group, not the last attempt's counters.
+            var consumed = await ConsumedGroupsAsync(settings.Persistence, runDir);
+            DurableFile.WriteAllBytes(summaryPath, System.Text.Encoding.UTF8.GetBytes(SummaryJson(summary, consumed, rebuiltFromLedger: true)));
+            Log.Warning("summary.json was missing (the run ended just before writing it); rebuilt it from the ledger, without the pipeline's counters");
+        }
         return summary;
     }
 
@@ -133,7 +142,9 @@ public static class TrainingJob
     }
 
     /// <param name="consumed">Every group the run's counted steps trained on (from the ledger, across resumes); null: not known.</param>
-    public static string SummaryJson(RunSummary s, IReadOnlyList<ConsumedGroup>? consumed = null)
+    /// <param name="rebuiltFromLedger">The run had already ended (<see cref="RunSummary.AlreadyComplete"/>): only what the
+    /// ledger records is known, so the pipeline's counters and timings are null.</param>
+    public static string SummaryJson(RunSummary s, IReadOnlyList<ConsumedGroup>? consumed = null, bool rebuiltFromLedger = false)
     {
         var summary = new Dictionary<string, object?>
         {
@@ -158,6 +169,14 @@ public static class TrainingJob
                 ["prompt_id"] = q.PromptId, ["position"] = q.Position, ["failures"] = q.Failures, ["last_failure"] = q.LastFailure,
             }).ToList(),
         };
+        if (rebuiltFromLedger)
+        {
+            foreach (var counter in new[] { "wall_seconds", "rl_wall_seconds", "groups_dropped_stale", "groups_dropped_uniform", "learner_waits_for_due_group",
+                         "generator_failures", "verifier_failures", "max_staleness_observed", "groups_by_node", "prompts_quarantined" })
+                summary[counter] = null;
+            summary["groups_consumed"] = consumed?.Count;
+            summary["rebuilt_from_ledger"] = true;
+        }
         if (consumed is not null)
         {
             summary["groups_by_policy_lag"] = ConsumedGroup.CountByLag(consumed)

@@ -75,6 +75,27 @@ public sealed class CheckpointTruthTests : IDisposable
     }
 
     [Fact]
+    public async Task A_finished_run_whose_summary_was_never_written_gets_it_back_from_the_ledger()
+    {
+        // A kill -9 between the ledger's RunCompleted and summary.json leaves a finished run without its summary.
+        var pipeline = Pipeline("summary-lost", "");
+        var runDirectory = Path.Combine(_root, "summary-lost");
+        Assert.Equal(0, (await CliRunner.Run("train", pipeline)).Code);
+        var summaryFile = Path.Combine(runDirectory, "summary.json");
+        var original = System.Text.Json.JsonDocument.Parse(File.ReadAllText(summaryFile)).RootElement;
+        File.Delete(summaryFile);
+
+        var again = await CliRunner.Run("train", pipeline);
+
+        Assert.True(again.Code == 0, again.Err + again.Out);
+        var rebuilt = System.Text.Json.JsonDocument.Parse(File.ReadAllText(summaryFile)).RootElement;
+        Assert.True(rebuilt.GetProperty("rebuilt_from_ledger").GetBoolean());
+        foreach (var key in new[] { "steps", "final_version", "groups_consumed", "accuracy_after" })
+            Assert.Equal(original.GetProperty(key).ToString(), rebuilt.GetProperty(key).ToString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, rebuilt.GetProperty("groups_dropped_stale").ValueKind);
+    }
+
+    [Fact]
     public async Task Eval_and_ledger_of_a_run_whose_ledger_cannot_be_read_say_so_in_one_line()
     {
         // A PostgreSQL ledger on a port nothing listens on (taken free, then closed).
