@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using ActorRL.Core.Rollouts;
 using ActorRL.Engine.Pipeline.Lifecycle;
 using ActorRL.Tasks;
 
@@ -133,18 +134,34 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
 
     private void OnGroupGenerated(GroupGenerated message)
     {
-        if (_book?.Generated(message.Group.GroupId, Now) != true)
+        var refused = _book?.RefusedFromOtherHolder ?? 0;
+        if (_book?.Generated(message.Group.GroupId, Now, HolderOf(Sender)) != true)
         {
+            if (_book?.RefusedFromOtherHolder > refused)
+                _log.Warning("Refused group {GroupId} from {Sender}: its attempt was issued to another generator", message.Group.GroupId, Sender.Path);
             // Given back after a reset or an expired lease, then finished anyway: the prompt is already queued again.
-            _log.Debug("Ignoring group {GroupId}: not a current attempt", message.Group.GroupId);
+            else _log.Debug("Ignoring group {GroupId}: not a current attempt", message.Group.GroupId);
             return;
         }
         _tokens += message.TokensGenerated;
         _generatorBusySeconds += message.Busy.TotalSeconds;
-        _verifiers.Tell(new VerifyGroup(message.Group));
+        _verifiers.Tell(new VerifyGroup(Trusted(message.Group, _book.PromptOf(message.Group.GroupId)!)));
         // The watchdog hears of every group here, remote generators' too (they publish on their own node).
         Context.System.EventStream.Publish(new Progress(Self.Path.Name, "group generated"));
     }
+
+    /// <summary>
+    /// A generator's group with what only this side may say put back: the prompt's id, text and gold answer from the
+    /// prompt book, and every reward unscored (the verifiers score it next). A generator that sent its own gold
+    /// answer or rewards changes nothing.
+    /// </summary>
+    private static RolloutGroup Trusted(RolloutGroup group, TaskPrompt prompt) => group with
+    {
+        PromptId = prompt.Id,
+        PromptText = prompt.Text,
+        Gold = prompt.Gold,
+        Rollouts = group.Rollouts.Select(r => r with { Reward = 0, RewardParts = null, VerifierOutcome = "unscored" }).ToList(),
+    };
 
     private void OnGroupScored(GroupScored message)
     {

@@ -113,6 +113,9 @@ public sealed class PromptBook
 
     public int MaxStalenessTaken { get; private set; }
 
+    /// <summary>Groups handed in by someone other than the generator their attempt was issued to, and refused.</summary>
+    public long RefusedFromOtherHolder { get; private set; }
+
     /// <summary>Learner steps that, with a batch's worth buffered, waited for a due group still generating or verifying
     /// (each step counted once, however often it asked).</summary>
     public long WaitsForDue { get; private set; }
@@ -181,12 +184,23 @@ public sealed class PromptBook
     }
 
     /// <summary>The generator finished attempt <paramref name="groupId"/>. False: not a current attempt; drop the group.</summary>
-    public bool Generated(string groupId, TimeSpan now)
+    /// <param name="from">Who delivered the group; when given it must be the holder the attempt was issued to (a
+    /// remote node is untrusted: it may not hand in, or finish, another generator's work).</param>
+    public bool Generated(string groupId, TimeSpan now, string? from = null)
     {
         if (!_byAttempt.TryGetValue(groupId, out var entry) || entry.Stage != PromptStage.Generating) return false;
+        if (from is not null && from != entry.Holder)
+        {
+            RefusedFromOtherHolder++;
+            return false;
+        }
         Move(entry, PromptStage.Verifying, now);
         return true;
     }
+
+    /// <summary>The prompt an attempt (group id) was drawn for: its id, text and gold answer come from here, never from
+    /// the group a generator sends back. Null when the attempt is not live.</summary>
+    public TaskPrompt? PromptOf(string groupId) => _byAttempt.TryGetValue(groupId, out var entry) ? entry.Prompt : null;
 
     /// <summary>The verifiers scored <paramref name="group"/>; offers it to the buffer for a learner at <paramref name="learnerVersion"/>.</summary>
     public ScoredOutcome Scored(RolloutGroup group, long learnerVersion, TimeSpan now)

@@ -53,6 +53,20 @@ public class PromptBookTests
     }
 
     [Fact]
+    public void AGroupHandedInByAnotherGeneratorThanItsAttemptsIsRefusedAndItsOwnStillCounts()
+    {
+        var book = Book();
+        var item = Assert.Single(book.Draw("g1", "local", 1, 0, T0));
+        Assert.False(book.Generated(item.GroupId, T0, from: "g2"));
+        Assert.Equal((1L, 1), (book.RefusedFromOtherHolder, book.Count(PromptStage.Generating)));
+        Assert.Equal(item.Prompt.Id, book.PromptOf(item.GroupId)!.Id);
+        Assert.True(book.Generated(item.GroupId, T0, from: "g1"));
+        // Only once: the same group again is not a current attempt.
+        Assert.False(book.Generated(item.GroupId, T0, from: "g1"));
+        Assert.Equal(1L, book.RefusedFromOtherHolder);
+    }
+
+    [Fact]
     public void AnExpiredGenerationLeaseRequeuesThePromptAndIgnoresTheLateGroup()
     {
         var book = Book();
