@@ -106,7 +106,8 @@ public static class TrainingJob
             Ledger: LedgerPlan.From(settings.Persistence, runDir, fresh),
             Cluster: settings.Cluster,
             Probe: hooks?.Probe,
-            Deterministic: settings.Run.Deterministic);
+            Deterministic: settings.Run.Deterministic,
+            Shape: new GroupShape(settings.Pipeline.GroupSize, settings.Generation.MaxNewTokens, job.Tokenizer.VocabularySize));
         if (hooks?.AdjustParts is { } adjust) parts = adjust(parts);
 
         Log.Information("Run {RunDir}: task {Task}, stages {Stages}, loss {Loss}, η = {MaxStaleness}, {Generators} generator(s), learner on {Device}, {Threads} torch thread(s){Deterministic}",

@@ -23,4 +23,5 @@ public sealed record PipelineParts(
     Persistence.LedgerPlan? Ledger = null,
     Cluster.ClusterSettings? Cluster = null,
     ILearnerProbe? Probe = null,
-    bool Deterministic = false);
+    bool Deterministic = false,
+    GroupShape? Shape = null);

@@ -32,6 +32,7 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
     private readonly IActorRef _weights;
     private readonly long _groupsWanted;
     private readonly bool _inWaves;
+    private readonly GroupShape? _shape;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Queue<(IActorRef Generator, int MaxPrompts)> _waitingGenerators = new();
     private readonly Dictionary<string, long> _verifierFailures = new();
@@ -45,10 +46,12 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
 
     /// <param name="groupsWanted">Groups the learner will consume in total; no prompt is started beyond that.</param>
     /// <param name="inWaves">A deterministic run: prompts go out in waves (<see cref="PromptBookShape.InWaves"/>).</param>
+    /// <param name="shape">What a generated group must look like (sizes, token ids); null: not checked (synthetic tests).</param>
     public RolloutCoordinator(PipelineSettings pipeline, bool dynamicSampling, IVerifiableTask task, IActorRef verifiers, IActorRef weights, long groupsWanted,
-        bool inWaves = false)
+        bool inWaves = false, GroupShape? shape = null)
     {
         _inWaves = inWaves;
+        _shape = shape;
         _pipeline = pipeline;
         _dynamicSampling = dynamicSampling;
         _task = task;
@@ -134,11 +137,19 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
 
     private void OnGroupGenerated(GroupGenerated message)
     {
-        var refused = _book?.RefusedFromOtherHolder ?? 0;
-        if (_book?.Generated(message.Group.GroupId, Now, HolderOf(Sender)) != true)
+        var (refused, failed, quarantined) = (_book?.RefusedFromOtherHolder ?? 0, _book?.FailedAttempts ?? 0, _book?.Quarantined.Count ?? 0);
+        var malformed = _shape?.Problem(message.Group);
+        if (_book?.Generated(message.Group.GroupId, Now, HolderOf(Sender), malformed) != true)
         {
             if (_book?.RefusedFromOtherHolder > refused)
                 _log.Warning("Refused group {GroupId} from {Sender}: its attempt was issued to another generator", message.Group.GroupId, Sender.Path);
+            else if (_book?.FailedAttempts > failed)
+            {
+                _log.Warning("Refused group {GroupId} from {Sender}: {Problem}; its prompt will be generated again", message.Group.GroupId, Sender.Path, malformed);
+                foreach (var q in _book.Quarantined.Skip(quarantined)) LogQuarantined(q);
+                ServeLearner();
+                HandOutWork();
+            }
             // Given back after a reset or an expired lease, then finished anyway: the prompt is already queued again.
             else _log.Debug("Ignoring group {GroupId}: not a current attempt", message.Group.GroupId);
             return;

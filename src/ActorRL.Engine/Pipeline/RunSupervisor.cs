@@ -114,7 +114,7 @@ public sealed class RunSupervisor : ReceiveActor
         var groupsWanted = (long)pipeline.RlSteps * pipeline.GroupsPerStep;
         var task = _parts.Task;
         _coordinator = Context.ActorOf(
-            Props.Create(() => new RolloutCoordinator(pipeline, _parts.DynamicSampling, task, verifiers, weights, groupsWanted, _parts.Deterministic)),
+            Props.Create(() => new RolloutCoordinator(pipeline, _parts.DynamicSampling, task, verifiers, weights, groupsWanted, _parts.Deterministic, _parts.Shape)),
             "coordinator");
         if (_parts.Cluster is { Enabled: true } cluster) Cluster.LearnerNode.Start(Context, weights, metrics, cluster);
         var plan = new LearnerPlan(_parts.WarmStartSteps, pipeline.RlSteps, pipeline.GroupsPerStep, pipeline.EvalEvery, _parts.EvaluateAround,

@@ -186,12 +186,19 @@ public sealed class PromptBook
     /// <summary>The generator finished attempt <paramref name="groupId"/>. False: not a current attempt; drop the group.</summary>
     /// <param name="from">Who delivered the group; when given it must be the holder the attempt was issued to (a
     /// remote node is untrusted: it may not hand in, or finish, another generator's work).</param>
-    public bool Generated(string groupId, TimeSpan now, string? from = null)
+    /// <param name="malformed">Why the group cannot be used (see GroupShape), or null: a malformed group from its own
+    /// holder fails the attempt now (retried, or quarantined), rather than when its lease would end.</param>
+    public bool Generated(string groupId, TimeSpan now, string? from = null, string? malformed = null)
     {
         if (!_byAttempt.TryGetValue(groupId, out var entry) || entry.Stage != PromptStage.Generating) return false;
         if (from is not null && from != entry.Holder)
         {
             RefusedFromOtherHolder++;
+            return false;
+        }
+        if (malformed is not null)
+        {
+            Fail(entry, $"malformed group: {malformed}", now);
             return false;
         }
         Move(entry, PromptStage.Verifying, now);

@@ -67,6 +67,18 @@ public class PromptBookTests
     }
 
     [Fact]
+    public void AMalformedGroupFailsItsAttemptAtOnceAndThePromptIsGeneratedAgain()
+    {
+        var book = Book();
+        var item = Assert.Single(book.Draw("g1", "local", 1, 0, T0));
+        Assert.False(book.Generated(item.GroupId, T0, from: "g1", malformed: "token id 99 outside the vocabulary"));
+        Assert.Equal((1L, 1), (book.FailedAttempts, book.Count(PromptStage.Queued)));
+        var again = Assert.Single(book.Draw("g1", "local", 1, 0, T0));
+        Assert.Equal(item.Prompt.Position, again.Prompt.Position);
+        Assert.NotEqual(item.GroupId, again.GroupId);
+    }
+
+    [Fact]
     public void AnExpiredGenerationLeaseRequeuesThePromptAndIgnoresTheLateGroup()
     {
         var book = Book();
