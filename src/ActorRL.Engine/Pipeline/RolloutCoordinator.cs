@@ -137,22 +137,24 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
 
     private void OnGroupGenerated(GroupGenerated message)
     {
-        var (refused, failed, quarantined) = (_book?.RefusedFromOtherHolder ?? 0, _book?.FailedAttempts ?? 0, _book?.Quarantined.Count ?? 0);
+        if (_book is null) return;
+        var quarantined = _book.Quarantined.Count;
         var malformed = _shape?.Problem(message.Group);
-        if (_book?.Generated(message.Group.GroupId, Now, HolderOf(Sender), malformed) != true)
+        switch (_book.Generated(message.Group.GroupId, Now, HolderOf(Sender), malformed))
         {
-            if (_book?.RefusedFromOtherHolder > refused)
+            case GroupArrival.NotCurrent:
+                // Given back after a reset or an expired lease, then finished anyway: the prompt is already queued again.
+                _log.Debug("Ignoring group {GroupId}: not a current attempt", message.Group.GroupId);
+                return;
+            case GroupArrival.FromAnotherHolder:
                 _log.Warning("Refused group {GroupId} from {Sender}: its attempt was issued to another generator", message.Group.GroupId, Sender.Path);
-            else if (_book?.FailedAttempts > failed)
-            {
+                return;
+            case GroupArrival.Malformed:
                 _log.Warning("Refused group {GroupId} from {Sender}: {Problem}; its prompt will be generated again", message.Group.GroupId, Sender.Path, malformed);
                 foreach (var q in _book.Quarantined.Skip(quarantined)) LogQuarantined(q);
                 ServeLearner();
                 HandOutWork();
-            }
-            // Given back after a reset or an expired lease, then finished anyway: the prompt is already queued again.
-            else _log.Debug("Ignoring group {GroupId}: not a current attempt", message.Group.GroupId);
-            return;
+                return;
         }
         _tokens += message.TokensGenerated;
         _generatorBusySeconds += message.Busy.TotalSeconds;

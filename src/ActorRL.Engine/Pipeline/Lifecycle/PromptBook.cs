@@ -188,21 +188,21 @@ public sealed class PromptBook
     /// remote node is untrusted: it may not hand in, or finish, another generator's work).</param>
     /// <param name="malformed">Why the group cannot be used (see GroupShape), or null: a malformed group from its own
     /// holder fails the attempt now (retried, or quarantined), rather than when its lease would end.</param>
-    public bool Generated(string groupId, TimeSpan now, string? from = null, string? malformed = null)
+    public GroupArrival Generated(string groupId, TimeSpan now, string? from = null, string? malformed = null)
     {
-        if (!_byAttempt.TryGetValue(groupId, out var entry) || entry.Stage != PromptStage.Generating) return false;
+        if (!_byAttempt.TryGetValue(groupId, out var entry) || entry.Stage != PromptStage.Generating) return GroupArrival.NotCurrent;
         if (from is not null && from != entry.Holder)
         {
             RefusedFromOtherHolder++;
-            return false;
+            return GroupArrival.FromAnotherHolder;
         }
         if (malformed is not null)
         {
             Fail(entry, $"malformed group: {malformed}", now);
-            return false;
+            return GroupArrival.Malformed;
         }
         Move(entry, PromptStage.Verifying, now);
-        return true;
+        return GroupArrival.Accepted;
     }
 
     /// <summary>The prompt an attempt (group id) was drawn for: its id, text and gold answer come from here, never from
@@ -421,4 +421,17 @@ public sealed class PromptBook
         _live.Remove(entry.Position);
         entry.Stage = PromptStage.Consumed;
     }
+}
+
+/// <summary>What <see cref="PromptBook.Generated"/> made of a group a generator handed in.</summary>
+public enum GroupArrival
+{
+    /// <summary>Its attempt is now verifying.</summary>
+    Accepted,
+    /// <summary>Not a current attempt (given back after a reset or an expired lease, or already handed in): ignored.</summary>
+    NotCurrent,
+    /// <summary>Handed in by another generator than the one its attempt was issued to: refused.</summary>
+    FromAnotherHolder,
+    /// <summary>Malformed: its attempt failed, and the prompt goes out again (or is quarantined).</summary>
+    Malformed,
 }

@@ -27,7 +27,7 @@ public class PromptBookDeterminismTests
     {
         var book = SyncBook(dynamicSampling: false, inWaves: false);
         var items = book.Draw("g1", "local", GroupsPerStep, 0, TimeSpan.Zero);
-        foreach (var item in items) Assert.True(book.Generated(item.GroupId, TimeSpan.Zero));
+        foreach (var item in items) Assert.Equal(GroupArrival.Accepted, book.Generated(item.GroupId, TimeSpan.Zero));
         foreach (var item in items.Reverse()) Assert.Equal(ScoredOutcome.Buffered, book.Scored(Scored(item, 0), 0, TimeSpan.Zero));
 
         var batch = book.TakeBatch(GroupsPerStep, 0, TimeSpan.Zero, out _)!;
@@ -62,7 +62,7 @@ public class PromptBookDeterminismTests
                     }
                     else
                     {
-                        foreach (var item in held[generator]) Assert.True(book.Generated(item.GroupId, TimeSpan.Zero));
+                        foreach (var item in held[generator]) Assert.Equal(GroupArrival.Accepted, book.Generated(item.GroupId, TimeSpan.Zero));
                         verifying.AddRange(held[generator]);
                         held[generator] = [];
                     }

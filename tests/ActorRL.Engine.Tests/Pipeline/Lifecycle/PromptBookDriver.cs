@@ -124,7 +124,7 @@ internal sealed class PromptBookDriver
         if (_generating.Count == 0) return;
         var attempt = _generating[pick % _generating.Count];
         _generating.Remove(attempt);
-        if (Book.Generated(attempt.Item.GroupId, Now)) _verifying.Add(Group(attempt, pick));
+        if (Book.Generated(attempt.Item.GroupId, Now) == GroupArrival.Accepted) _verifying.Add(Group(attempt, pick));
     }
 
     /// <summary>A group whose tokens were sampled between the attempt's start and now, as in-flight weight updates make them.</summary>
@@ -161,7 +161,7 @@ internal sealed class PromptBookDriver
         var buffered = Book.Count(PromptStage.Buffered);
         var group = new RolloutGroup($"synthetic:{pick}#0", $"synthetic:{pick}", "", [], "", Version, "g0", []);
         Assert.Equal(ScoredOutcome.Ignored, Book.Scored(group, Version, Now));
-        Assert.False(Book.Generated(group.GroupId, Now));
+        Assert.Equal(GroupArrival.NotCurrent, Book.Generated(group.GroupId, Now));
         Assert.Equal((taken, buffered), (Book.GroupsTaken, Book.Count(PromptStage.Buffered)));
     }
 

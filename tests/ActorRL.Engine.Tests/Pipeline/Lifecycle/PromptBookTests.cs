@@ -39,7 +39,7 @@ public class PromptBookTests
             if (position == poison) book.GeneratorLost("g1", "failed: boom", T0);
             else
             {
-                Assert.True(book.Generated(alone[0].GroupId, T0));
+                Assert.Equal(GroupArrival.Accepted, book.Generated(alone[0].GroupId, T0));
                 generated.Add(position);
             }
         }
@@ -57,12 +57,12 @@ public class PromptBookTests
     {
         var book = Book();
         var item = Assert.Single(book.Draw("g1", "local", 1, 0, T0));
-        Assert.False(book.Generated(item.GroupId, T0, from: "g2"));
+        Assert.Equal(GroupArrival.FromAnotherHolder, book.Generated(item.GroupId, T0, from: "g2"));
         Assert.Equal((1L, 1), (book.RefusedFromOtherHolder, book.Count(PromptStage.Generating)));
         Assert.Equal(item.Prompt.Id, book.PromptOf(item.GroupId)!.Id);
-        Assert.True(book.Generated(item.GroupId, T0, from: "g1"));
+        Assert.Equal(GroupArrival.Accepted, book.Generated(item.GroupId, T0, from: "g1"));
         // Only once: the same group again is not a current attempt.
-        Assert.False(book.Generated(item.GroupId, T0, from: "g1"));
+        Assert.Equal(GroupArrival.NotCurrent, book.Generated(item.GroupId, T0, from: "g1"));
         Assert.Equal(1L, book.RefusedFromOtherHolder);
     }
 
@@ -71,7 +71,7 @@ public class PromptBookTests
     {
         var book = Book();
         var item = Assert.Single(book.Draw("g1", "local", 1, 0, T0));
-        Assert.False(book.Generated(item.GroupId, T0, from: "g1", malformed: "token id 99 outside the vocabulary"));
+        Assert.Equal(GroupArrival.Malformed, book.Generated(item.GroupId, T0, from: "g1", malformed: "token id 99 outside the vocabulary"));
         Assert.Equal((1L, 1), (book.FailedAttempts, book.Count(PromptStage.Queued)));
         var again = Assert.Single(book.Draw("g1", "local", 1, 0, T0));
         Assert.Equal(item.Prompt.Position, again.Prompt.Position);
@@ -88,7 +88,7 @@ public class PromptBookTests
         Assert.Equal((PromptStage.Generating, "g1", false, false), (expired.Stage, expired.Holder, expired.Stalled, expired.Quarantined));
         Assert.Equal(1, book.Count(PromptStage.Queued));
         // The old attempt finishes after all: not a current attempt.
-        Assert.False(book.Generated(item.GroupId, TimeSpan.FromSeconds(11)));
+        Assert.Equal(GroupArrival.NotCurrent, book.Generated(item.GroupId, TimeSpan.FromSeconds(11)));
         var again = Assert.Single(book.Draw("g2", "local", 4, 0, TimeSpan.FromSeconds(11)));
         Assert.Equal(item.Prompt.Position, again.Prompt.Position);
         Assert.NotEqual(item.GroupId, again.GroupId);
@@ -99,7 +99,7 @@ public class PromptBookTests
     {
         var book = Book();
         var item = Assert.Single(book.Draw("g1", "local", 1, 0, T0));
-        Assert.True(book.Generated(item.GroupId, T0));
+        Assert.Equal(GroupArrival.Accepted, book.Generated(item.GroupId, T0));
         var expired = Assert.Single(book.Expire(TimeSpan.FromSeconds(5)));
         Assert.Equal(PromptStage.Verifying, expired.Stage);
         Assert.Equal(1, book.FailedAttempts);
@@ -164,7 +164,7 @@ public class PromptBookTests
     /// <paramref name="learnerVersion"/> (by default the same).</summary>
     private static ScoredOutcome Finish(PromptBook book, WorkItem item, long sampledAt, long? learnerVersion = null)
     {
-        Assert.True(book.Generated(item.GroupId, T0));
+        Assert.Equal(GroupArrival.Accepted, book.Generated(item.GroupId, T0));
         return book.Scored(Group(item, sampledAt), learnerVersion ?? sampledAt, T0);
     }
 
@@ -193,7 +193,7 @@ public class PromptBookTests
         var (book, first, second) = OvertakenSlowGroup();
         var (c, d) = (first[2], first[3]);
         Assert.Null(book.TakeBatch(2, 1, T0, out _));
-        Assert.True(book.Generated(d.GroupId, T0));
+        Assert.Equal(GroupArrival.Accepted, book.Generated(d.GroupId, T0));
         Assert.Null(book.TakeBatch(2, 1, T0, out _));
         Assert.Equal(ScoredOutcome.Buffered, book.Scored(Group(d, 0), 1, T0));
         Assert.Equal([c.GroupId, d.GroupId], book.TakeBatch(2, 1, T0, out _)!.Select(g => g.GroupId));
@@ -258,7 +258,7 @@ public class PromptBookTests
         Assert.Equal([c.GroupId, second[0].GroupId], book.TakeBatch(2, 1, TimeSpan.FromSeconds(10), out _)!.Select(g => g.GroupId));
         Assert.Equal((1L, 1L, 0L), (book.FailedAttempts, book.Requeued, book.DroppedStale));
         // The late group of the failed attempt is ignored; D is generated again, from version 1.
-        Assert.False(book.Generated(d.GroupId, TimeSpan.FromSeconds(10)));
+        Assert.Equal(GroupArrival.NotCurrent, book.Generated(d.GroupId, TimeSpan.FromSeconds(10)));
         book.Trained();
         Assert.Equal(d.Prompt.Position, Assert.Single(book.Draw("g2", "local", 1, 2, TimeSpan.FromSeconds(10))).Prompt.Position);
     }
