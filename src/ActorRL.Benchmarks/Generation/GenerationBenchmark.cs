@@ -93,10 +93,10 @@ public static class GenerationBenchmark
             }
             foreach (var mode in Modes)
                 Row(output, model.Name, Label(mode), rounds.Select(x => x[mode]).ToList(),
-                    Median(rounds.Select(x => x[BatchingMode.StaticPadded].Seconds / x[mode].Seconds)),
-                    Median(rounds.Select(x => x[BatchingMode.Static].Seconds / x[mode].Seconds)));
+                    Statistics.Median(rounds.Select(x => x[BatchingMode.StaticPadded].Seconds / x[mode].Seconds)),
+                    Statistics.Median(rounds.Select(x => x[BatchingMode.Static].Seconds / x[mode].Seconds)));
             if (o.Peer && model.StartPeer is not null)
-                PeerRow(output, model, policy, o, lengths, Median(rounds.Select(x => x[BatchingMode.StaticPadded].Seconds)), Median(rounds.Select(x => x[BatchingMode.Static].Seconds)));
+                PeerRow(output, model, policy, o, lengths, Statistics.Median(rounds.Select(x => x[BatchingMode.StaticPadded].Seconds)), Statistics.Median(rounds.Select(x => x[BatchingMode.Static].Seconds)));
         }
     }
 
@@ -106,12 +106,6 @@ public static class GenerationBenchmark
         BatchingMode.Static => "static (ours)",
         _ => "continuous",
     };
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 
     /// <summary>One timed pass over the workload: wall seconds, the workload's tokens, and rows decoded that were not padding / (steps × MaxSequences).</summary>
     internal sealed record Result(double Seconds, long Tokens, double Utilisation);
@@ -154,7 +148,7 @@ public static class GenerationBenchmark
 
     private static void Row(TextWriter output, string model, string batching, IReadOnlyList<Result> rounds, double vsPadded, double vsStatic)
     {
-        var seconds = Median(rounds.Select(r => r.Seconds));
+        var seconds = Statistics.Median(rounds.Select(r => r.Seconds));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{model,-8} {batching,-26} {rounds[0].Tokens / seconds,10:N0} {rounds[0].Utilisation,8:P0} {seconds,8:F1} {vsPadded,8:F2}× {vsStatic,8:F2}×"));
     }

@@ -14,11 +14,5 @@ internal sealed record Measurement(string Name, double Tokens)
 
     /// <summary>Ours / peer of the best runs, NaN without peer runs.</summary>
     public double BestRatio => Peer.Count > 0 ? Ours.Min() / Peer.Min() : double.NaN;
-    public double MedianRatio => Peer.Count > 0 ? Median(Ours) / Median(Peer) : double.NaN;
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+    public double MedianRatio => Peer.Count > 0 ? Statistics.Median(Ours) / Statistics.Median(Peer) : double.NaN;
 }
