@@ -130,10 +130,10 @@ public sealed partial class SettingsReader
     /// <summary>The longest duration any setting may take: longer is a typo (and past TimeSpan's range, an overflow).</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(365);
 
-    /// <summary>A duration &gt; 0 (or ≥ 0 with <paramref name="allowZero"/>) and at most <see cref="MaxDuration"/>.</summary>
-    public TimeSpan GetDuration(string key, bool allowZero = false)
+    /// <summary>A duration &gt; 0 and at most <see cref="MaxDuration"/> (every duration setting is a time-out, lease or backoff).</summary>
+    public TimeSpan GetDuration(string key)
     {
-        var expected = $"a duration such as 500ms, 10s, 2m or 1h, {(allowZero ? "≥ 0" : "> 0")} and at most 365d";
+        const string expected = "a duration such as 500ms, 10s, 2m or 1h, > 0 and at most 365d";
         var s = Scalar(key, expected);
         var m = DurationPattern().Match(s.Text);
         if (!m.Success) throw Bad(key, s, expected);
@@ -148,7 +148,7 @@ public sealed partial class SettingsReader
             _ => null,
         };
         // Compared as a double first: TimeSpan.FromDays(3e7) throws OverflowException.
-        if (milliseconds is not { } ms || !double.IsFinite(ms) || ms > MaxDuration.TotalMilliseconds || (ms <= 0 && !allowZero))
+        if (milliseconds is not { } ms || !double.IsFinite(ms) || ms > MaxDuration.TotalMilliseconds || ms <= 0)
             throw Bad(key, s, expected);
         return TimeSpan.FromMilliseconds(ms);
     }

@@ -29,7 +29,6 @@ public sealed record PersistenceSettings(
         var id = r.GetStringOrNull("persistence-id");
         var min = r.GetDuration("retry-min-backoff");
         var max = r.GetDuration("retry-max-backoff");
-        if (min <= TimeSpan.Zero) throw r.Fail("retry-min-backoff", "must be > 0");
         if (max < min) throw r.Fail("retry-max-backoff", $"must be ≥ retry-min-backoff ({min.TotalSeconds:0.###} s)");
         return new PersistenceSettings(provider, connection, string.IsNullOrWhiteSpace(id) ? null : id,
             r.GetInt("checkpoint-every", 1), r.GetInt("keep-last", 1), r.GetInt("snapshot-every", 1), min, max);

@@ -78,9 +78,6 @@ public sealed record PipelineSettings(
                 TimeSpan.Zero,
                 r.GetInt("max-generation-failures", 1, 1000)),
             r.GetInt("policy-lag", 0, 1000));
-        foreach (var (key, value) in new[] { ("stall-after", settings.StallAfter), ("generation-lease", settings.PromptLeases.Generation),
-                     ("verification-lease", settings.PromptLeases.Verification) })
-            if (value <= TimeSpan.Zero) throw r.Fail(key, $"must be a positive duration, got {value.TotalSeconds:0.###} s");
         if (settings.PolicyLag > settings.MaxStaleness)
             throw r.Fail("policy-lag", $"must be ≤ max-staleness ({settings.MaxStaleness}), got {settings.PolicyLag}: every group it samples would be too stale to train on");
         if (settings.MiniBatches > settings.GroupsPerStep)

@@ -11,7 +11,6 @@ public sealed record VerifierSettings(TimeSpan Timeout, double Tolerance, double
     public static VerifierSettings FromConfig(SettingsReader r)
     {
         var timeout = r.GetDuration("timeout");
-        if (timeout <= TimeSpan.Zero) throw r.Fail("timeout", $"must be positive, got {timeout}");
         var tolerance = r.GetDouble("tolerance", 0, 1);
         if (tolerance <= 0) throw r.Fail("tolerance", "must be greater than 0");
         return new VerifierSettings(timeout, tolerance, r.GetDouble("format-reward", 0, 10));
