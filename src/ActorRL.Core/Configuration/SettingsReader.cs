@@ -156,6 +156,40 @@ public sealed partial class SettingsReader
     [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$")]
     private static partial Regex DurationPattern();
 
+    /// <summary>
+    /// A size in bytes such as 120000, 64KiB, 512MiB or 2GiB (HOCON's binary units; kB, MB and GB are powers of ten),
+    /// in [<paramref name="min"/>, <paramref name="max"/>].
+    /// </summary>
+    public long GetByteSize(string key, long min, long max)
+    {
+        var expected = $"a size such as 120000b, 64KiB, 512MiB or 2GiB, in [{FormatBytes(min)}, {FormatBytes(max)}]";
+        var s = Scalar(key, expected);
+        var m = ByteSizePattern().Match(s.Text);
+        if (!m.Success) throw Bad(key, s, expected);
+        long? unit = m.Groups[2].Value switch
+        {
+            "" or "b" or "B" => 1,
+            "k" or "K" or "KiB" => 1L << 10,
+            "kB" => 1000,
+            "M" or "MiB" => 1L << 20,
+            "MB" => 1_000_000,
+            "G" or "GiB" => 1L << 30,
+            "GB" => 1_000_000_000,
+            _ => null,
+        };
+        // In decimal first: 99999999999GiB overflows a long.
+        if (unit is not { } u || !decimal.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
+            || amount * u < min || amount * u > max)
+            throw Bad(key, s, expected);
+        return (long)(amount * u);
+    }
+
+    private static string FormatBytes(long bytes) =>
+        bytes % (1L << 30) == 0 ? $"{bytes >> 30}GiB" : bytes % (1L << 20) == 0 ? $"{bytes >> 20}MiB" : bytes % 1024 == 0 ? $"{bytes >> 10}KiB" : $"{bytes}b";
+
+    [GeneratedRegex(@"^\s*(\d{1,18})\s*([A-Za-z]*)\s*$")]
+    private static partial Regex ByteSizePattern();
+
     public IReadOnlyList<string> GetStringList(string key) =>
         List(key, "a list of strings").Select(item => item is HoconScalar { Kind: not HoconScalarKind.Null } s
             ? s.Text
