@@ -87,14 +87,20 @@ public static class ClusterBenchmark
     private static Task<double> GroupsPerSecond(ActorSystem from, ActorSystem to, int total) =>
         MessagesPerSecond(from, to, total, Enumerable.Range(0, 64).Select(i => (object)new GroupGenerated(SampleGroup(i), 400, TimeSpan.FromMilliseconds(5))).ToArray());
 
+    /// <summary>
+    /// <paramref name="from"/>'s reference to the actor at <paramref name="elements"/> on <paramref name="to"/>, built from the path:
+    /// cluster nodes run in untrusted mode, where an actor selection reaches only akka.remote.trusted-selection-paths.
+    /// </summary>
+    private static IActorRef RemoteRef(ActorSystem from, ActorSystem to, IEnumerable<string> elements) =>
+        ((ExtendedActorSystem)from).Provider.ResolveActorRef(new RootActorPath(((ExtendedActorSystem)to).Provider.DefaultAddress) / elements);
+
     /// <summary>Messages/s from a source on <paramref name="from"/> to a sink on <paramref name="to"/>, at most 1000 unacknowledged.</summary>
     private static async Task<double> MessagesPerSecond(ActorSystem from, ActorSystem to, int total, object[] messages)
     {
         total = Math.Max(100, total / 100 * 100); // the sink acknowledges every 100th group
         var sinkLocal = to.ActorOf(Props.Create(() => new GroupSink()));
         var sink = ReferenceEquals(from, to) ? sinkLocal
-            : await from.ActorSelection(new RootActorPath(((ExtendedActorSystem)to).Provider.DefaultAddress) / sinkLocal.Path.Elements)
-                .ResolveOne(TimeSpan.FromSeconds(10));
+            : RemoteRef(from, to, sinkLocal.Path.Elements);
         var done = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         var source = from.ActorOf(Props.Create(() => new GroupSource(sink, total, messages, done)));
         source.Tell("go");
@@ -193,8 +199,7 @@ public static class ClusterBenchmark
             {
                 var node = ActorSystem.Create(ClusterNodeConfig.ActorSystemName, nodeConfig("generator"));
                 systems.Add(node);
-                var source = await node.ActorSelection(new RootActorPath(((ExtendedActorSystem)learner).Provider.DefaultAddress) / "user" / "weight-sync")
-                    .ResolveOne(TimeSpan.FromSeconds(10));
+                var source = RemoteRef(node, learner, new[] { "user", "weight-sync" });
                 var sink = node.ActorOf(Props.Create(() => new ArrivalSink(arrivals, receivers, completion)));
                 node.ActorOf(Props.Create(() => new WeightSyncReceiver(source, sink, settings)).WithDispatcher(RunSupervisor.ModelDispatcher));
             }

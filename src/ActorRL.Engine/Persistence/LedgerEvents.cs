@@ -5,7 +5,7 @@ namespace ActorRL.Engine.Persistence;
 // numbers, arrays) so the journal's JSON stays readable and stable across refactorings.
 
 /// <summary>Marker for everything the ledger serializer handles (events and the snapshot).</summary>
-public interface ILedgerMessage;
+public interface ILedgerMessage : ActorRL.Engine.Pipeline.ILocalOnly;
 
 /// <summary>One event of the ledger.</summary>
 public interface ILedgerEvent : ILedgerMessage

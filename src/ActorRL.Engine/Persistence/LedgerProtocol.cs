@@ -1,10 +1,12 @@
+using ActorRL.Engine.Pipeline;
+
 namespace ActorRL.Engine.Persistence;
 
 // Learner ⇄ ledger. The learner keeps every event until the ledger acknowledges it, and re-sends from the first
 // unacknowledged one after a ledger restart: a journal outage delays the ledger but never loses an event.
 
 /// <summary>Learner → ledger: persist this event (ignored if already recorded; dropped if it would leave a gap).</summary>
-public sealed record RecordEvent(ILedgerEvent Event);
+public sealed record RecordEvent(ILedgerEvent Event) : ILocalOnly;
 
 /// <summary>Ledger → learner: the event with this sequence number is durable.</summary>
 public sealed record EventRecorded(long Seq) : IRecoveryMessage;
@@ -13,7 +15,7 @@ public sealed record EventRecorded(long Seq) : IRecoveryMessage;
 public sealed record LedgerRecovered(LedgerState State) : IRecoveryMessage;
 
 /// <summary>Learner → ledger (<c>--fresh</c> on a shared database): delete this persistence id's events and snapshots.</summary>
-public sealed record PurgeLedger
+public sealed record PurgeLedger : ILocalOnly
 {
     public static readonly PurgeLedger Instance = new();
 }

@@ -223,7 +223,7 @@ public sealed class RunRecovery
 }
 
 /// <summary>Messages for <see cref="RunRecovery"/> that arrive at the learner (the ledger's replies, the re-send tick).</summary>
-public interface IRecoveryMessage;
+public interface IRecoveryMessage : ActorRL.Engine.Pipeline.ILocalOnly;
 
 /// <summary>Recovery → learner: where the run starts, once its past is known.</summary>
 public abstract record RunStart

@@ -29,10 +29,10 @@ public sealed record GroupScored(RolloutGroup Group, IReadOnlyDictionary<string,
 public sealed record GeneratorReset(IActorRef Generator, string Reason);
 
 /// <summary>Learner → coordinator: send me <paramref name="Groups"/> admissible groups for <paramref name="LearnerVersion"/>.</summary>
-public sealed record RequestBatch(long LearnerVersion, int Groups);
+public sealed record RequestBatch(long LearnerVersion, int Groups) : ILocalOnly;
 
 /// <summary>Coordinator → learner: the batch, and where the prompt stream stood when it was served.</summary>
-public sealed record BatchReady(IReadOnlyList<RolloutGroup> Groups, PromptPosition Position);
+public sealed record BatchReady(IReadOnlyList<RolloutGroup> Groups, PromptPosition Position) : ILocalOnly;
 
 /// <summary>
 /// Where the prompt stream stands: the next fresh prompt, and the positions of prompts drawn but not yet consumed
@@ -47,16 +47,16 @@ public sealed record PromptPosition(string Cursor, IReadOnlyList<string> Outstan
 /// Learner → coordinator: start handing out prompts, at learner version <paramref name="Version"/>, from
 /// <paramref name="Position"/> (regenerating its outstanding prompts first). Nothing is generated before this.
 /// </summary>
-public sealed record StartGenerating(long Version, PromptPosition Position);
+public sealed record StartGenerating(long Version, PromptPosition Position) : ILocalOnly;
 
 /// <summary>Learner → everyone (event stream): new policy weights. Generators adopt them between decoding steps.</summary>
-public sealed record WeightsPublished(long Version, PolicySnapshot? Weights);
+public sealed record WeightsPublished(long Version, PolicySnapshot? Weights) : ILocalOnly;
 
 /// <summary>Any actor → event stream: "I made progress" (the watchdog listens).</summary>
 public sealed record Progress(string Actor, string What);
 
 /// <summary>Ask the coordinator for its counters (live view, tests).</summary>
-public sealed record GetCoordinatorStats
+public sealed record GetCoordinatorStats : ILocalOnly
 {
     public static readonly GetCoordinatorStats Instance = new();
 }
@@ -94,4 +94,4 @@ public sealed record CoordinatorStats(
 /// Coordinator or watchdog → run supervisor: the pipeline cannot go on (a stage stopped moving); ends the run with
 /// <see cref="Reason"/> as its one line.
 /// </summary>
-public sealed record PipelineStalled(string Reason);
+public sealed record PipelineStalled(string Reason) : ILocalOnly;

@@ -31,8 +31,7 @@ public sealed class MalformedRemoteMessageTests
             $"akka.actor.serializers.actorrl-wire = \"{typeof(CorruptingSerializer).AssemblyQualifiedName}\"");
         await using var nodes = new TwoNodes(corrupting);
         var (collector, messages, signal) = Collector.Start(nodes.B, "inbox");
-        var remoteInbox = await nodes.A.ActorSelection(new RootActorPath(((ExtendedActorSystem)nodes.B).Provider.DefaultAddress) / "user" / "inbox")
-            .ResolveOne(TimeSpan.FromSeconds(10));
+        var remoteInbox = TwoNodes.RefTo(nodes.A, nodes.AddressOfB, "inbox");
 
         remoteInbox.Tell(new RequestWork(666));
         remoteInbox.Tell(new RequestWork(667));

@@ -18,9 +18,17 @@ internal sealed class TwoNodes : IAsyncDisposable
 
     public Address AddressOfA => ((ExtendedActorSystem)A).Provider.DefaultAddress;
 
-    /// <summary>B's reference to an actor of A, resolved over the network.</summary>
-    public Task<IActorRef> ResolveOnA(string name) =>
-        B.ActorSelection(new RootActorPath(AddressOfA) / "user" / name).ResolveOne(TimeSpan.FromSeconds(10));
+    public Address AddressOfB => ((ExtendedActorSystem)B).Provider.DefaultAddress;
+
+    /// <summary>
+    /// B's reference to A's actor /user/<paramref name="name"/>. Built from the path, not found by actor selection:
+    /// cluster nodes run in untrusted mode, where a selection reaches only akka.remote.trusted-selection-paths.
+    /// </summary>
+    public Task<IActorRef> ResolveOnA(string name) => Task.FromResult(RefTo(B, AddressOfA, name));
+
+    /// <summary>A reference from <paramref name="from"/> to the actor /user/<paramref name="name"/> of the node at <paramref name="address"/>.</summary>
+    public static IActorRef RefTo(ActorSystem from, Address address, string name) =>
+        ((ExtendedActorSystem)from).Provider.ResolveActorRef(new RootActorPath(address) / "user" / name);
 
     public async ValueTask DisposeAsync()
     {
