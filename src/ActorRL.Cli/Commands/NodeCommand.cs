@@ -43,14 +43,14 @@ public static class NodeCommand
             if (Array.IndexOf(NodeRoles, roleValue) < 0)
                 throw new UsageException($"--role {roleValue} is not a node role; allowed: {string.Join(", ", NodeRoles)} (the learner runs `actorrl train` with cluster.conf)");
             var seedNodes = parse.GetValue(seeds) ?? Array.Empty<string>();
-            foreach (var seed in seedNodes)
-                if (ClusterNodeConfig.CheckSeedNode(seed) is { } problem) throw new UsageException($"--seed-nodes: {problem}");
             if (parse.GetValue(port) is { } p && (p < 0 || p > 65535)) throw new UsageException($"--port must be in [0, 65535], got {p}");
 
             var file = DistributionPaths.Resolve(parse.GetValue(config) ?? DefaultPipeline);
             var pipeline = PipelineConfig.Load(new[] { DistributionPaths.Resolve("hocon/cluster.conf"), file }, parse.GetValue(set) ?? Array.Empty<string>());
             var settings = ActorRLSettings.FromConfig(pipeline);
             RunFiles.Require(settings, pipeline);
+            foreach (var seed in seedNodes)
+                if (ClusterNodeConfig.CheckSeedNode(seed, settings.Cluster.Tls is not null) is { } problem) throw new UsageException($"--seed-nodes: {problem}");
             var akka = new ClusterNodeConfig(roleValue, seedNodes, parse.GetValue(hostname), parse.GetValue(port) ?? 0).ToAkkaConfig()
                 .WithFallback(ActorSystemConfig.Build(pipeline.Render("akka"), TrainingJob.AkkaLogLevel(settings.Logging.Level), settings.Dispatchers));
             settings.Cluster.CheckFitsFrame(akka);

@@ -24,14 +24,22 @@ public sealed record ClusterNodeConfig(string Role, IReadOnlyList<string> SeedNo
         return ConfigurationFactory.ParseString(string.Join("\n", lines));
     }
 
-    /// <summary>Checks a seed address has the form akka.tcp://actorrl@HOST:PORT; returns the problem or null.</summary>
-    public static string? CheckSeedNode(string address)
+    /// <summary>The protocol of a node's address: Akka.Remote names TLS connections akka.ssl.tcp.</summary>
+    public static string Protocol(bool tls) => tls ? "akka.ssl.tcp" : "akka.tcp";
+
+    /// <summary>
+    /// Checks a seed address has the form akka.tcp://actorrl@HOST:PORT (akka.ssl.tcp:// when <paramref name="tls"/>: a TLS
+    /// node listens for TLS only); returns the problem or null.
+    /// </summary>
+    public static string? CheckSeedNode(string address, bool tls = false)
     {
+        var protocol = Protocol(tls);
         if (!Akka.Actor.Address.TryParse(address, out var parsed) || parsed is null)
-            return $"\"{address}\" is not an Akka address; expected akka.tcp://{ActorSystemName}@HOST:PORT";
-        if (parsed.Protocol != "akka.tcp") return $"\"{address}\" uses protocol {parsed.Protocol}; expected akka.tcp";
+            return $"\"{address}\" is not an Akka address; expected {protocol}://{ActorSystemName}@HOST:PORT";
+        if (parsed.Protocol != protocol)
+            return $"\"{address}\" uses protocol {parsed.Protocol}; expected {protocol}" + (tls ? " (actorrl.cluster.tls is on)" : " (actorrl.cluster.tls is off)");
         if (parsed.System != ActorSystemName) return $"\"{address}\" names actor system {parsed.System}; ActorRL's is {ActorSystemName}";
-        if (parsed.Host is null || parsed.Port is null or <= 0) return $"\"{address}\" needs a host and a port, e.g. akka.tcp://{ActorSystemName}@127.0.0.1:4053";
+        if (parsed.Host is null || parsed.Port is null or <= 0) return $"\"{address}\" needs a host and a port, e.g. {protocol}://{ActorSystemName}@127.0.0.1:4053";
         return null;
     }
 

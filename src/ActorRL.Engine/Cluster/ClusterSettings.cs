@@ -11,9 +11,16 @@ namespace ActorRL.Engine.Cluster;
 /// <param name="JoinTimeout">How long a generator node waits for a learner to appear.</param>
 /// <param name="WeightTransport"><c>remoting</c> (chunks over Akka.Remote) or <c>tcp</c> (offers over Akka.Remote,
 /// bytes over the learner node's <see cref="WeightBulkServer"/>).</param>
+/// <param name="MaxSnapshotBytes">The largest encoded snapshot a receiver accepts (and a sender sends): a transfer that
+/// claims more is refused before anything is allocated.</param>
+/// <param name="SideChannelMaxConnections">Connections the weight side channel serves at once (weight-transport = tcp).</param>
+/// <param name="Tls">Mutually authenticated TLS between nodes, or null (loopback and trusted networks only).</param>
 public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpan WeightSyncTimeout, bool WeightDelta, int NodeGenerators, TimeSpan JoinTimeout,
-    WeightTransport WeightTransport = WeightTransport.Remoting)
+    WeightTransport WeightTransport = WeightTransport.Remoting, long MaxSnapshotBytes = ClusterSettings.MaxSnapshotLimit, int SideChannelMaxConnections = 64, ClusterTlsSettings? Tls = null)
 {
+    /// <summary>One transfer is one array: no snapshot can be larger (models beyond ~2 GB need sharded transfers).</summary>
+    public const long MaxSnapshotLimit = 0x7FFFFFC7; // Array.MaxLength
+
     public const string FrameSizeKey = "akka.remote.dot-netty.tcp.maximum-frame-size";
 
     /// <summary>Room left in a frame for the envelope around a chunk (recipient and sender paths, manifest, header).</summary>
@@ -28,7 +35,10 @@ public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpa
             r.GetBool("weight-delta"),
             r.GetInt("node-generators", 1, 1024),
             r.GetDuration("join-timeout"),
-            r.GetEnum<WeightTransport>("weight-transport"));
+            r.GetEnum<WeightTransport>("weight-transport"),
+            r.GetByteSize("max-snapshot-bytes", 1 << 20, MaxSnapshotLimit),
+            r.GetInt("side-channel-max-connections", 1, 4096),
+            ClusterTlsSettings.FromConfig(r.Section("tls")));
         return settings;
     }
 

@@ -12,7 +12,7 @@ public static class GeneratorNode
     public static async Task<string> RunAsync(ActorRLSettings settings, Config akka, CancellationToken cancellation = default)
     {
         settings.Cluster.CheckFitsFrame(akka);
-        using var system = ActorSystem.Create(ClusterNodeConfig.ActorSystemName, akka);
+        using var system = ClusterTls.CreateSystem(ClusterNodeConfig.ActorSystemName, akka, settings.Cluster.Tls);
         var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
         Log.Information("Generator node {Address}: joining {Seeds} with {Generators} generator(s)", self,
             string.Join(", ", Akka.Cluster.Cluster.Get(system).Settings.SeedNodes), settings.Cluster.NodeGenerators);

@@ -63,8 +63,10 @@ public static class SnapshotCodec
             var name = r.ReadString();
             var shape = r.ReadLongs();
             var data = r.ReadFloats();
+            // Checked: a shape such as [2^32, 2^32] would wrap to 0 elements and pass for an empty tensor.
             long elements = 1;
-            foreach (var d in shape) elements = d < 0 ? -1 : elements * d;
+            foreach (var d in shape)
+                elements = d < 0 || elements < 0 ? -1 : elements == 0 || d <= long.MaxValue / elements ? elements * d : -1;
             if (elements != data.Length) throw new WireFormatException($"tensor {name}: shape [{string.Join(", ", shape)}] does not hold {data.Length} values");
             tensors.Add(new NamedArray(name, shape, data));
         }

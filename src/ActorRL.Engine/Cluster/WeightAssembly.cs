@@ -8,13 +8,14 @@ namespace ActorRL.Engine.Cluster;
 /// per-pair ordering guarantee), so a gap in the indices means a chunk was lost: the assembly fails at once
 /// instead of waiting for the time-out. Nothing is trusted: header fields must agree with the first chunk,
 /// every chunk's CRC-32 must match, and the whole must hash to the sender's XxHash3.
+///
+/// The header's size is a claim, not an allocation: a transfer claiming more than max-snapshot-bytes is refused
+/// outright, and the buffer grows (doubling) with the bytes that actually arrive, so a ~100-byte first chunk
+/// claiming 2 GB costs what it carries.
 /// </summary>
 public sealed class WeightAssembly
 {
-    /// <summary>The largest snapshot one transfer can carry (one array; models beyond ~2 GB need sharded transfers).</summary>
-    public static long MaxBytes => Array.MaxLength;
-
-    private readonly byte[] _buffer;
+    private byte[] _buffer;
     private readonly long _chunkSize;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _next;
@@ -27,7 +28,7 @@ public sealed class WeightAssembly
         TotalBytes = first.TotalBytes;
         Hash = first.SnapshotHash;
         _chunkSize = WeightChunker.ChunkSize(first.TotalBytes, first.Count);
-        _buffer = new byte[first.TotalBytes];
+        _buffer = [];
     }
 
     public long Version { get; }
@@ -39,11 +40,15 @@ public sealed class WeightAssembly
     public TimeSpan Elapsed => _clock.Elapsed;
     private TimeSpan _lastChunkAt;
 
-    /// <summary>Starts a transfer at its first chunk; a problem is returned as text (and nothing is allocated).</summary>
-    public static WeightAssembly Start(WeightChunk first, out string? problem)
+    /// <summary>
+    /// Starts a transfer at its first chunk, refusing one that claims more than <paramref name="maxBytes"/>; a problem
+    /// is returned as text (and nothing is allocated).
+    /// </summary>
+    public static WeightAssembly Start(WeightChunk first, long maxBytes, out string? problem)
     {
         problem = first.Index != 0 ? $"joined transfer of version {first.Version} at chunk {first.Index} of {first.Count}"
-            : first.Count < 1 || first.TotalBytes < 0 || first.TotalBytes > MaxBytes || first.Count > first.TotalBytes + 1
+            : first.TotalBytes > maxBytes ? $"transfer of version {first.Version} claims {first.TotalBytes} bytes, over max-snapshot-bytes = {maxBytes}"
+            : first.Count < 1 || first.TotalBytes < 0 || first.Count > first.TotalBytes + 1
                 ? $"chunk header of version {first.Version} is inconsistent ({first.Count} chunks, {first.TotalBytes} bytes)"
                 : null;
         if (problem is not null) return null!;
@@ -62,6 +67,8 @@ public sealed class WeightAssembly
         var expected = Math.Min(_chunkSize, TotalBytes - offset);
         if (chunk.Data.Length != expected) return $"chunk {chunk.Index} of version {Version} has {chunk.Data.Length} bytes, expected {expected}";
         if (Crc32.HashToUInt32(chunk.Data.Span) != chunk.Checksum) return $"chunk {chunk.Index} of version {Version} fails its checksum";
+        var end = offset + chunk.Data.Length;
+        if (end > _buffer.LongLength) Array.Resize(ref _buffer, (int)Math.Min(TotalBytes, Math.Max(end, 2L * _buffer.LongLength)));
         chunk.Data.Span.CopyTo(_buffer.AsSpan((int)offset));
         _next++;
         _lastChunkAt = _clock.Elapsed;

@@ -36,6 +36,7 @@ public sealed record WeightSyncAck(long Version, bool Delta, long Bytes, int Chu
 
 /// <summary>
 /// Sender → receiver (weight-transport = tcp): version <paramref name="Version"/> is ready to download from the
-/// learner node's <see cref="WeightBulkServer"/> at <paramref name="Host"/>:<paramref name="Port"/>.
+/// learner node's <see cref="WeightBulkServer"/> at <paramref name="Host"/>:<paramref name="Port"/>, with the transfer's
+/// 256-bit random <paramref name="Token"/> in hex (a download needs it; it travels only in this message).
 /// </summary>
-public sealed record WeightsOffer(long Version, long BaseVersion, long TotalBytes, ulong SnapshotHash, string Host, int Port, long TransferId, long Token);
+public sealed record WeightsOffer(long Version, long BaseVersion, long TotalBytes, ulong SnapshotHash, string Host, int Port, long TransferId, string Token);

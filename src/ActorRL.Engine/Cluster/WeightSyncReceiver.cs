@@ -15,6 +15,10 @@ namespace ActorRL.Engine.Cluster;
 /// abandons the transfer and asks the sender for the current version in full (pull recovery). While such a
 /// request is outstanding, stray chunks of the abandoned transfer are ignored; the request is repeated after
 /// another time-out if no new transfer starts.
+///
+/// Weights are taken only from the learner: a chunk or offer whose sender is not the weight sender this receiver
+/// subscribed to (another node of the cluster, say) is refused and counted, and no transfer may claim more than
+/// max-snapshot-bytes. With cluster.tls on, downloads over the side channel are mutually authenticated TLS.
 /// </summary>
 public sealed class WeightSyncReceiver : ReceiveActor, IWithTimers
 {
@@ -33,6 +37,8 @@ public sealed class WeightSyncReceiver : ReceiveActor, IWithTimers
     private PolicySnapshot? _current;
     private WeightAssembly? _assembly;
     private DateTime? _requestedAt;
+    private ClusterTls? _tls;
+    private long _refused;
 
     /// <param name="source">The learner node's weight sender (or anything that speaks its protocol).</param>
     /// <param name="hub">Where complete versions are published (the node's <see cref="WeightsHub"/>).</param>
@@ -54,19 +60,31 @@ public sealed class WeightSyncReceiver : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        _tls = _settings.Tls is { } tls ? ClusterTls.Load(tls) : null;
         _source.Tell(new SubscribeWeightSync(HaveVersion));
         Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.WeightSyncTimeout / 4);
     }
 
+    /// <summary>Whether the message in hand comes from the learner's weight sender; anything else is refused.</summary>
+    private bool FromLearner(object message)
+    {
+        if (Sender.Path.Equals(_source.Path)) return true;
+        // Logged for the first ten refusals and every 1000th after: a flood must not become a flood of log lines.
+        if (_refused++ < 10 || _refused % 1000 == 0)
+            _log.Warning("Weight sync: refused a {Message} from {Sender} ({Count} so far): weights are taken only from the learner's {Source}",
+                message.GetType().Name, Sender.Path, _refused, _source.Path);
+        return false;
+    }
+
     private void OnChunk(WeightChunk chunk)
     {
-        if (chunk.Version <= HaveVersion) return;
+        if (!FromLearner(chunk) || chunk.Version <= HaveVersion) return;
         string? problem;
         if (_assembly is null || chunk.Version > _assembly.Version)
         {
             if (chunk.Index != 0 && _requestedAt is not null) return; // the rest of a transfer we already gave up
             if (_assembly is not null) _log.Debug("Abandoning version {Old} for newer version {New}", _assembly.Version, chunk.Version);
-            _assembly = WeightAssembly.Start(chunk, out problem);
+            _assembly = WeightAssembly.Start(chunk, _settings.MaxSnapshotBytes, out problem);
             _requestedAt = null;
         }
         else if (chunk.Version < _assembly.Version) return;
@@ -108,15 +126,16 @@ public sealed class WeightSyncReceiver : ReceiveActor, IWithTimers
 
     private void OnOffer(WeightsOffer offer)
     {
-        if (offer.Version <= HaveVersion || (_fetching is not null && offer.Version <= _fetching.Version)) return;
-        if (offer.TotalBytes < 0 || offer.TotalBytes > WeightAssembly.MaxBytes)
+        if (!FromLearner(offer) || offer.Version <= HaveVersion || (_fetching is not null && offer.Version <= _fetching.Version)) return;
+        if (offer.TotalBytes < 0 || offer.TotalBytes > _settings.MaxSnapshotBytes)
         {
-            Request(offer.Version, $"offer of version {offer.Version} claims {offer.TotalBytes} bytes");
+            Request(offer.Version, $"offer of version {offer.Version} claims {offer.TotalBytes} bytes (max-snapshot-bytes = {_settings.MaxSnapshotBytes})");
             return;
         }
         _fetching = offer;
         _requestedAt = null;
         var timeout = _settings.WeightSyncTimeout * 3;
+        var tls = _tls;
         // The download runs off the actor's thread; its result comes back as a message.
         Task.Run(async () =>
         {
@@ -124,10 +143,11 @@ public sealed class WeightSyncReceiver : ReceiveActor, IWithTimers
             using var cancel = new CancellationTokenSource(timeout);
             try
             {
-                var bytes = await WeightBulkServer.FetchAsync(offer.Host, offer.Port, offer.TransferId, offer.Token, offer.TotalBytes, cancel.Token);
+                var bytes = await WeightBulkServer.FetchAsync(offer.Host, offer.Port, offer.TransferId, offer.Token, offer.TotalBytes, tls, cancel.Token);
                 return new Fetched(offer, bytes, null, clock.Elapsed.TotalSeconds);
             }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException
+                                       or System.Security.Authentication.AuthenticationException or FormatException)
             {
                 return new Fetched(offer, null, $"download of version {offer.Version} from {offer.Host}:{offer.Port} failed: {e.Message}", clock.Elapsed.TotalSeconds);
             }

@@ -102,8 +102,9 @@ public sealed class WeightSyncSender : ReceiveActor, IWithTimers
         _hub.Tell(new SubscribeWeights(Self));
         if (_settings.WeightTransport == WeightTransport.Tcp)
         {
-            _bulk = new WeightBulkServer(Context.System.Settings.Config.GetString("akka.remote.dot-netty.tcp.hostname", "127.0.0.1"));
-            _log.Info("Weights are served over TCP at {Host}:{Port} (weight-transport = tcp)", _bulk.Host, _bulk.Port);
+            var tls = _settings.Tls is { } t ? ClusterTls.Load(t) : null;
+            _bulk = new WeightBulkServer(Context.System.Settings.Config.GetString("akka.remote.dot-netty.tcp.hostname", "127.0.0.1"), tls, BulkLimits.For(_settings));
+            _log.Info("Weights are served over {Transport} at {Host}:{Port} (weight-transport = tcp)", tls is null ? "plain TCP" : "TLS", _bulk.Host, _bulk.Port);
         }
         Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.WeightSyncTimeout / 2);
     }
@@ -149,6 +150,7 @@ public sealed class WeightSyncSender : ReceiveActor, IWithTimers
             if (!_offers.TryGetValue(key, out var offer))
             {
                 var bytes = SnapshotCodec.Encode(_latest, baseline);
+                if (!FitsReceivers(bytes)) return;
                 var (id, token) = _bulk.Offer(bytes);
                 offer = new WeightsOffer(_latest.Version, key, bytes.LongLength, System.IO.Hashing.XxHash3.HashToUInt64(bytes), _bulk.Host, _bulk.Port, id, token);
                 _offers[key] = offer;
@@ -163,6 +165,7 @@ public sealed class WeightSyncSender : ReceiveActor, IWithTimers
         if (!_encoded.TryGetValue(key, out var chunks))
         {
             var encoded = SnapshotCodec.Encode(_latest, baseline);
+            if (!FitsReceivers(encoded)) return;
             chunks = WeightChunker.Split(encoded, _latest.Version, key, _settings.WeightChunkBytes);
             _encoded[key] = chunks;
         }
@@ -171,6 +174,22 @@ public sealed class WeightSyncSender : ReceiveActor, IWithTimers
         receiver.InFlight = _latest.Version;
         receiver.SentAt.Restart();
     }
+
+    /// <summary>
+    /// Receivers refuse a snapshot over max-snapshot-bytes, so one is never sent: the run is told why once, instead
+    /// of every node asking again and again. The generators then wait for weights, and the run's stall check ends it.
+    /// </summary>
+    private bool FitsReceivers(byte[] encoded)
+    {
+        if (encoded.LongLength <= _settings.MaxSnapshotBytes) return true;
+        if (_tooLarge != _latest!.Version)
+            _log.Error("Weights version {Version} encode to {Bytes} bytes, over actorrl.cluster.max-snapshot-bytes = {Max}: generator nodes would refuse them. " +
+                       "Raise max-snapshot-bytes on every node", _latest.Version, encoded.LongLength, _settings.MaxSnapshotBytes);
+        _tooLarge = _latest.Version;
+        return false;
+    }
+
+    private long _tooLarge = -1;
 
     /// <summary>Keep only the latest and the versions some receiver holds or is receiving (future delta bases).</summary>
     private void Prune()

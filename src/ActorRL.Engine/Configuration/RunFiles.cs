@@ -20,5 +20,19 @@ public static class RunFiles
             throw root.Section("model.tokenizer").Fail("path", $"no such file: {Path.GetFullPath(tokenizer)}");
         if (settings.Task.Name == TaskName.Jsonl && settings.Task.Jsonl.Path is { } data && !File.Exists(data))
             throw root.Section("task.jsonl").Fail("path", $"no such file: {Path.GetFullPath(data)}");
+        if (settings.Cluster is { Enabled: true, Tls: { } tls })
+        {
+            var section = root.Section("cluster.tls");
+            if (!File.Exists(tls.CertificatePath)) throw section.Fail("certificate", $"no such file: {Path.GetFullPath(tls.CertificatePath)}");
+            if (!File.Exists(tls.AuthorityPath)) throw section.Fail("ca", $"no such file: {Path.GetFullPath(tls.AuthorityPath)}");
+            try
+            {
+                Cluster.ClusterTls.Load(tls);
+            }
+            catch (Cluster.ClusterTlsException e)
+            {
+                throw section.Fail(e.Key, e.Message);
+            }
+        }
     }
 }

@@ -10,7 +10,7 @@ public static class PipelineRun
     public static async Task<RunSummary> ExecuteAsync(PipelineParts parts, Config akkaConfig, string systemName = "actorrl",
         Func<ActorSystem, IActorRef, CancellationToken, Task>? observe = null, CancellationToken cancellation = default)
     {
-        using var system = ActorSystem.Create(systemName, akkaConfig);
+        using var system = Cluster.ClusterTls.CreateSystem(systemName, akkaConfig, parts.Cluster?.Tls);
         var completion = new TaskCompletionSource<RunSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var registration = cancellation.Register(() => completion.TrySetCanceled(cancellation));
         var root = system.ActorOf(Props.Create(() => new RunSupervisor(parts, completion)), "run");

@@ -40,7 +40,8 @@ public sealed class PipelineMessageSerializer : SerializerWithStringManifest
     private const string WeightSyncAckManifest = "wk";
     private const string WeightsOfferManifest = "wo";
 
-    private const byte FormatVersion = 1;
+    // 2: WeightsOffer.Token is a 256-bit token in hex (was a 64-bit number).
+    public const byte FormatVersion = 2;
 
     /// <summary>Bytes of a chunk frame besides its data: format byte, header fields, data length, CRC-32.</summary>
     private const int ChunkOverhead = 1 + 8 + 8 + 4 + 4 + 8 + 8 + 4 + 4 + 4;
@@ -144,7 +145,7 @@ public sealed class PipelineMessageSerializer : SerializerWithStringManifest
                 w.WriteString(m.Host);
                 w.WriteInt32(m.Port);
                 w.WriteInt64(m.TransferId);
-                w.WriteInt64(m.Token);
+                w.WriteString(m.Token);
                 break;
             default:
                 throw new ArgumentException($"{nameof(PipelineMessageSerializer)} cannot serialize {obj.GetType().FullName}");
@@ -174,7 +175,7 @@ public sealed class PipelineMessageSerializer : SerializerWithStringManifest
                 WeightSyncRequestManifest => new WeightSyncRequest(r.ReadInt64(), r.ReadInt64(), r.ReadString()),
                 WeightSyncAckManifest => new WeightSyncAck(r.ReadInt64(), r.ReadBool(), r.ReadInt64(), r.ReadInt32(), r.ReadDouble()),
                 WeightsOfferManifest => new WeightsOffer(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadUInt64(), r.ReadString(), r.ReadInt32(),
-                    r.ReadInt64(), r.ReadInt64()),
+                    r.ReadInt64(), r.ReadString()),
                 _ => throw new WireFormatException($"unknown manifest \"{manifest}\""),
             };
             r.EnsureEnd();

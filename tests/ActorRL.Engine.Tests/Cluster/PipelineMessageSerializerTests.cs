@@ -124,7 +124,7 @@ public sealed class PipelineMessageSerializerTests : IAsyncLifetime
         Assert.Equal(new SubscribeWeightSync(-1), RoundTrip(new SubscribeWeightSync(-1)));
         Assert.Equal(new WeightSyncRequest(4, 5, "chunk 3 missing"), RoundTrip(new WeightSyncRequest(4, 5, "chunk 3 missing")));
         Assert.Equal(new WeightSyncAck(5, true, 1234, 2, 0.25), RoundTrip(new WeightSyncAck(5, true, 1234, 2, 0.25)));
-        var offer = new WeightsOffer(7, -1, 123456, 0xfeedface, "10.0.0.5", 40123, 3, -987654321);
+        var offer = new WeightsOffer(7, -1, 123456, 0xfeedface, "10.0.0.5", 40123, 3, new string('a', 64));
         Assert.Equal(offer, RoundTrip(offer));
     }
 
@@ -176,7 +176,7 @@ public sealed class PipelineMessageSerializerTests : IAsyncLifetime
     {
         // A sender bug, not line noise: the checksum is right, the count is absurd.
         var w = new WireWriter();
-        w.WriteByte(1);
+        w.WriteByte(PipelineMessageSerializer.FormatVersion);
         w.WriteInt64(0);
         w.WriteInt32(int.MaxValue);
         var e = Assert.Throws<SerializationException>(() => _serializer.FromBinary(w.ToFrame(), "wa"));

@@ -36,7 +36,7 @@ public sealed class WeightSyncTests
             ReceiveAny(m =>
             {
                 seen.Enqueue(m);
-                if (Sender.Equals(remote))
+                if (Sender.Path.Equals(remote.Path)) // paths: remote was built from a path, without the actor's uid
                 {
                     if (m is WeightChunk c && drop(c)) return;
                     receiver?.Tell(rewrite?.Invoke(m) ?? m, Self);
@@ -140,20 +140,25 @@ public sealed class WeightSyncTests
         Assert.All(chunks, c => Assert.InRange(c.Data.Length, 1, 100_000));
         Assert.Equal(encoded.Length, chunks.Sum(c => c.Data.Length));
 
-        var assembly = WeightAssembly.Start(chunks[0], out var problem);
+        var assembly = WeightAssembly.Start(chunks[0], ClusterSettings.MaxSnapshotLimit, out var problem);
         Assert.Null(problem);
         foreach (var c in chunks.Skip(1)) Assert.Null(assembly.Add(c));
         AssertBitExact(snapshot, SnapshotCodec.Decode(assembly.Finish(out problem)!));
 
         var corrupt = chunks[1].Data.ToArray();
         corrupt[17] ^= 4;
-        var second = WeightAssembly.Start(chunks[0], out _);
+        var second = WeightAssembly.Start(chunks[0], ClusterSettings.MaxSnapshotLimit, out _);
         Assert.Contains("checksum", second.Add(chunks[1] with { Data = corrupt }));
         Assert.Contains("missing", second.Add(chunks[2]));
-        WeightAssembly.Start(chunks[4], out problem);
+        WeightAssembly.Start(chunks[4], ClusterSettings.MaxSnapshotLimit, out problem);
         Assert.Contains("joined", problem);
-        WeightAssembly.Start(chunks[0] with { TotalBytes = long.MaxValue }, out problem);
+        WeightAssembly.Start(chunks[0] with { Count = 0 }, ClusterSettings.MaxSnapshotLimit, out problem);
         Assert.Contains("inconsistent", problem);
+        // A header may claim any size: over max-snapshot-bytes it is refused, and below it nothing is allocated up front.
+        WeightAssembly.Start(chunks[0] with { TotalBytes = long.MaxValue }, ClusterSettings.MaxSnapshotLimit, out problem);
+        Assert.Contains("over max-snapshot-bytes", problem);
+        WeightAssembly.Start(chunks[0], encoded.Length - 1, out problem);
+        Assert.Contains("over max-snapshot-bytes", problem);
     }
 
     [Fact]
@@ -176,7 +181,7 @@ public sealed class WeightSyncTests
         var v2 = BigSnapshot(2, salt: 0.5f);
         var spoiled = 0;
         // The first offer reaches the node with a wrong token: the server refuses it, the node asks again.
-        Func<object, object> rewrite = m => m is WeightsOffer o && Interlocked.Increment(ref spoiled) == 1 ? o with { Token = o.Token + 1 } : m;
+        Func<object, object> rewrite = m => m is WeightsOffer o && Interlocked.Increment(ref spoiled) == 1 ? o with { Token = new string('0', 64) } : m;
         var (weights, link, metrics) = await SyncThrough(nodes, Settings(transport: WeightTransport.Tcp), _ => false, rewrite, v1, v2);
 
         AssertBitExact(v2, weights.Weights!);
