@@ -107,7 +107,7 @@ public static class TrainingJob
             Cluster: settings.Cluster,
             Probe: hooks?.Probe,
             Deterministic: settings.Run.Deterministic,
-            Shape: new GroupShape(settings.Pipeline.GroupSize, settings.Generation.MaxNewTokens, job.Tokenizer.VocabularySize));
+            Shape: new GroupShape(settings.Pipeline.GroupSize, settings.Generation.MaxNewTokens, job.Tokenizer.VocabularySize, job.Encoding));
         if (hooks?.AdjustParts is { } adjust) parts = adjust(parts);
 
         Log.Information("Run {RunDir}: task {Task}, stages {Stages}, loss {Loss}, η = {MaxStaleness}, {Generators} generator(s), learner on {Device}, {Threads} torch thread(s){Deterministic}",

@@ -139,7 +139,8 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
     {
         if (_book is null) return;
         var quarantined = _book.Quarantined.Count;
-        var malformed = _shape?.Problem(message.Group);
+        var prompt = _book.PromptOf(message.Group.GroupId);
+        var malformed = _shape?.Problem(message.Group, prompt);
         switch (_book.Generated(message.Group.GroupId, Now, HolderOf(Sender), malformed))
         {
             case GroupArrival.NotCurrent:
@@ -158,22 +159,24 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
         }
         _tokens += message.TokensGenerated;
         _generatorBusySeconds += message.Busy.TotalSeconds;
-        _verifiers.Tell(new VerifyGroup(Trusted(message.Group, _book.PromptOf(message.Group.GroupId)!)));
+        _verifiers.Tell(new VerifyGroup(Trusted(message.Group, prompt!)));
         // The watchdog hears of every group here, remote generators' too (they publish on their own node).
         Context.System.EventStream.Publish(new Progress(Self.Path.Name, "group generated"));
     }
 
     /// <summary>
     /// A generator's group with what only this side may say put back: the prompt's id, text and gold answer from the
-    /// prompt book, and every reward unscored (the verifiers score it next). A generator that sent its own gold
-    /// answer or rewards changes nothing.
+    /// prompt book, the responses' texts decoded here from their token ids (<see cref="GroupShape.OwnTexts"/>), and
+    /// every reward unscored (the verifiers score it next). A generator that sent its own gold answer, text or
+    /// rewards changes nothing.
     /// </summary>
-    private static RolloutGroup Trusted(RolloutGroup group, TaskPrompt prompt) => group with
+    private RolloutGroup Trusted(RolloutGroup group, TaskPrompt prompt) => group with
     {
         PromptId = prompt.Id,
         PromptText = prompt.Text,
         Gold = prompt.Gold,
-        Rollouts = group.Rollouts.Select(r => r with { Reward = 0, RewardParts = null, VerifierOutcome = "unscored" }).ToList(),
+        Rollouts = group.Rollouts
+            .Select(r => (_shape?.OwnTexts(r) ?? r) with { Reward = 0, RewardParts = null, VerifierOutcome = "unscored" }).ToList(),
     };
 
     private void OnGroupScored(GroupScored message)

@@ -18,6 +18,9 @@ public sealed class PromptEncoding(ITokenizer tokenizer, Func<string, string>? f
     private readonly Func<string, string> _format = format ?? (text => text);
     private readonly int _endOfReply = endOfTurn ?? tokenizer.EosId;
 
+    /// <summary>The tokenizer under the encoding (the learner decodes generators' token ids with it).</summary>
+    public ITokenizer Tokenizer => tokenizer;
+
     /// <summary>The encoding the model settings call for: the folder's chat template and end of turn, or raw text and EOS.</summary>
     public static PromptEncoding For(ModelSettings settings, ITokenizer tokenizer)
     {

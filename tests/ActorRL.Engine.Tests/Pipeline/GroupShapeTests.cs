@@ -30,3 +30,40 @@ public sealed class GroupShapeTests
     [MemberData(nameof(Malformed))]
     public void A_malformed_group_is_named_with_what_is_wrong(RolloutGroup group, string says) => Assert.Contains(says, Shape.Problem(group));
 }
+
+/// <summary>With the learner's own encoding: prompts must match it, texts come from the token ids.</summary>
+public sealed class GroupShapeEncodingTests
+{
+    private static readonly ActorRL.Model.Tokenizers.CharTokenizer Tokenizer = new("0123456789+=");
+    private static readonly GroupShape Shape = new(2, 8, Tokenizer.VocabularySize, new ActorRL.Engine.Training.PromptEncoding(Tokenizer));
+    private static readonly ActorRL.Tasks.TaskPrompt Prompt = new("p1", "1+2=", "3", new ActorRL.Tasks.PromptCursor(0, 1));
+
+    private static Rollout Response(string text, string claimed)
+    {
+        var ids = Tokenizer.Encode(text);
+        return new(ids, ids.Select(_ => "?").ToList(), ids.Select(_ => -0.5f).ToList(), ids.Select(_ => 0L).ToList(), claimed, false);
+    }
+
+    private static RolloutGroup Group(IReadOnlyList<int> promptIds) =>
+        new("g", "p1", "1+2=", promptIds, "3", 0, "gen", [Response("3", "3"), Response("4", "3")]);
+
+    [Fact]
+    public void A_group_sampled_on_the_prompts_own_encoding_passes_and_one_on_another_context_is_refused()
+    {
+        var own = new ActorRL.Engine.Training.PromptEncoding(Tokenizer).Prompt(Prompt.Text);
+        Assert.Null(Shape.Problem(Group(own), Prompt));
+        Assert.Contains("not this side's encoding of prompt p1", Shape.Problem(Group(Tokenizer.Encode("9+9=").Prepend(Tokenizer.BosId ?? 0).ToList()), Prompt));
+    }
+
+    [Fact]
+    public void Texts_are_decoded_from_the_token_ids_not_taken_from_the_generator()
+    {
+        // The second response's tokens say 4 but it claims the text 3 (the gold answer): the verifier must read 4.
+        var claimed = Response("4", "3");
+        var own = Shape.OwnTexts(claimed);
+        Assert.Equal("4", own.Text);
+        Assert.Equal(new[] { "4" }, own.TokenTexts);
+        Assert.Equal(claimed.TokenIds, own.TokenIds);
+        Assert.Equal(claimed.BehaviourLogProbs, own.BehaviourLogProbs);
+    }
+}
