@@ -15,8 +15,11 @@ public sealed record ClusterTlsSettings(string CertificatePath, string Password,
     public static ClusterTlsSettings? FromConfig(SettingsReader r)
     {
         if (!r.GetBool("enabled")) return null;
-        var certificate = r.GetStringOrNull("certificate") ?? throw r.Fail("certificate", "is null but tls.enabled = true needs this node's PKCS#12 certificate file");
-        var authority = r.GetStringOrNull("ca") ?? throw r.Fail("ca", "is null but tls.enabled = true needs the PEM file of the CA that signed the nodes' certificates");
+        // Named at `enabled` when the file is not set at all: that is the line the user wrote.
+        var certificate = r.GetStringOrNull("certificate") ?? throw r.Fail(r.IsOverridden("certificate") ? "certificate" : "enabled",
+            "needs tls.certificate, this node's PKCS#12 certificate file (it is null)");
+        var authority = r.GetStringOrNull("ca") ?? throw r.Fail(r.IsOverridden("ca") ? "ca" : "enabled",
+            "needs tls.ca, the PEM file of the CA that signed the nodes' certificates (it is null)");
         return new ClusterTlsSettings(certificate, r.GetString("password"), authority);
     }
 }

@@ -22,8 +22,18 @@ public static class GeneratorNode
         var backends = GeneratorBackends.ForSettings(settings);
         system.ActorOf(Props.Create(() => new GeneratorNodeSupervisor(settings.Pipeline, settings.Cluster, backends, completion)), "node");
         // Downed by the split-brain resolver (cut off from the learner, or the learner died): the cluster shuts
-        // this node's actor system down, which also ends the node's run.
-        _ = system.WhenTerminated.ContinueWith(_ => completion.TrySetResult("this node left the cluster (downed or shut down)"), TaskScheduler.Default);
+        // this node's actor system down, which also ends the node's run. Any other shutdown is a failure: Akka.Remote
+        // shuts a node down when its outbound TLS handshake fails (the peers' certificates do not share a CA).
+        _ = system.WhenTerminated.ContinueWith(_ =>
+        {
+            var reason = CoordinatedShutdown.Get(system).ShutdownReason;
+            if (reason is null || reason == CoordinatedShutdown.ClusterDowningReason.Instance || reason == CoordinatedShutdown.ClusterLeavingReason.Instance)
+                completion.TrySetResult("this node left the cluster (downed or shut down)");
+            else
+                completion.TrySetException(new Pipeline.ExplainedRunFailure(
+                    $"this node's actor system shut down ({reason.GetType().Name}, exit code {reason.ExitCode}) before the learner ended the run" +
+                    (settings.Cluster.Tls is null ? "" : "; after a TLS handshake failure, check that this node's certificate and the learner's both chain to actorrl.cluster.tls.ca (the log above says which side refused)")));
+        }, TaskScheduler.Default);
         try
         {
             return await completion.Task;

@@ -20,7 +20,7 @@ public static class RunFiles
             throw root.Section("model.tokenizer").Fail("path", $"no such file: {Path.GetFullPath(tokenizer)}");
         if (settings.Task.Name == TaskName.Jsonl && settings.Task.Jsonl.Path is { } data && !File.Exists(data))
             throw root.Section("task.jsonl").Fail("path", $"no such file: {Path.GetFullPath(data)}");
-        if (settings.Cluster is { Enabled: true, Tls: { } tls })
+        if (settings.Cluster.Tls is { } tls)
         {
             var section = root.Section("cluster.tls");
             if (!File.Exists(tls.CertificatePath)) throw section.Fail("certificate", $"no such file: {Path.GetFullPath(tls.CertificatePath)}");

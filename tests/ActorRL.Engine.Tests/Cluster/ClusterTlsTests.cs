@@ -5,6 +5,7 @@ using Akka.Configuration;
 using Akka.Event;
 using ActorRL.Engine.Cluster;
 using ActorRL.Engine.Pipeline;
+using ActorRL.Tests.Shared;
 
 namespace ActorRL.Engine.Tests.Cluster;
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ActorRL.Engine.Cluster;
 
-namespace ActorRL.Engine.Tests.Cluster;
+namespace ActorRL.Tests.Shared;
 
 /// <summary>
 /// A throw-away PKI in a temporary folder, made with .NET's own certificate API (samples/cluster/run-local.sh makes
