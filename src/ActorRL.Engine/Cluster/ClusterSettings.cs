@@ -14,12 +14,17 @@ namespace ActorRL.Engine.Cluster;
 /// <param name="MaxSnapshotBytes">The largest encoded snapshot a receiver accepts (and a sender sends): a transfer that
 /// claims more is refused before anything is allocated.</param>
 /// <param name="SideChannelMaxConnections">Connections the weight side channel serves at once (weight-transport = tcp).</param>
+/// <param name="LearnerLostAfter">A generator node whose learner stays unreachable this long ends its run (generator
+/// nodes down no one, so this is how a node cut off from the learner stops).</param>
 /// <param name="Tls">Mutually authenticated TLS between nodes, or null (loopback and trusted networks only).</param>
 public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpan WeightSyncTimeout, bool WeightDelta, int NodeGenerators, TimeSpan JoinTimeout,
-    WeightTransport WeightTransport = WeightTransport.Remoting, long MaxSnapshotBytes = ClusterSettings.MaxSnapshotLimit, int SideChannelMaxConnections = 64, ClusterTlsSettings? Tls = null)
+    WeightTransport WeightTransport = WeightTransport.Remoting, long MaxSnapshotBytes = ClusterSettings.MaxSnapshotLimit, int SideChannelMaxConnections = 64, TimeSpan? LearnerLostAfter = null, ClusterTlsSettings? Tls = null)
 {
     /// <summary>One transfer is one array: no snapshot can be larger (models beyond ~2 GB need sharded transfers).</summary>
     public const long MaxSnapshotLimit = 0x7FFFFFC7; // Array.MaxLength
+
+    /// <summary><see cref="LearnerLostAfter"/>, 15 s when not configured (tests that build settings in code).</summary>
+    public TimeSpan LearnerLost => LearnerLostAfter ?? TimeSpan.FromSeconds(15);
 
     public const string FrameSizeKey = "akka.remote.dot-netty.tcp.maximum-frame-size";
 
@@ -38,6 +43,7 @@ public sealed record ClusterSettings(bool Enabled, int WeightChunkBytes, TimeSpa
             r.GetEnum<WeightTransport>("weight-transport"),
             r.GetByteSize("max-snapshot-bytes", 1 << 20, MaxSnapshotLimit),
             r.GetInt("side-channel-max-connections", 1, 4096),
+            r.GetDuration("learner-lost-after"),
             ClusterTlsSettings.FromConfig(r.Section("tls")));
         return settings;
     }

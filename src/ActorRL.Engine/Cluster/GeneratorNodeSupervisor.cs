@@ -22,6 +22,8 @@ public sealed class GeneratorNodeSupervisor : ReceiveActor, IWithTimers
         public static readonly JoinTimedOut Instance = new();
     }
 
+    private sealed record LearnerLost(Address Address);
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PipelineSettings _pipeline;
     private readonly ClusterSettings _settings;
@@ -63,6 +65,18 @@ public sealed class GeneratorNodeSupervisor : ReceiveActor, IWithTimers
                     $"no learner joined the cluster within actorrl.cluster.join-timeout ({_settings.JoinTimeout.TotalSeconds:0.#} s); " +
                     $"seed nodes: {string.Join(", ", Akka.Cluster.Cluster.Get(Context.System).Settings.SeedNodes)}"));
         });
+        // Generator nodes down no one (ClusterNodeConfig): a learner unreachable for learner-lost-after ends the node.
+        Receive<ClusterEvent.UnreachableMember>(u =>
+        {
+            if (u.Member.HasRole(LearnerNode.Role) && u.Member.Address.Equals(_learner))
+                Timers.StartSingleTimer("learner-lost", new LearnerLost(u.Member.Address), _settings.LearnerLost);
+        });
+        Receive<ClusterEvent.ReachableMember>(r =>
+        {
+            if (r.Member.Address.Equals(_learner)) Timers.Cancel("learner-lost");
+        });
+        Receive<LearnerLost>(lost => _completion.TrySetResult(
+            $"the learner at {lost.Address} has been unreachable for {_settings.LearnerLost.TotalSeconds:0.#} s (actorrl.cluster.learner-lost-after)"));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
     }
 
@@ -71,7 +85,7 @@ public sealed class GeneratorNodeSupervisor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-            typeof(ClusterEvent.IMemberEvent));
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
         Timers.StartSingleTimer("join-timeout", JoinTimedOut.Instance, _settings.JoinTimeout);
     }
 

@@ -34,33 +34,8 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
 
     private string RunDirectory => Path.Combine(_dir, "run");
 
-    private string WritePipeline(int learnerPort)
-    {
-        var path = Path.Combine(_dir, "pipeline.conf");
-        File.WriteAllText(path, $$"""
-            include "cluster.conf"
-            actorrl {
-              run.dir = "{{RunDirectory}}"
-              task.arithmetic { digits-min = 1, digits-max = 2, operations = ["+"] }
-              warm-start.steps = 0
-              persistence.checkpoint-every = 4
-              pipeline {
-                max-staleness = 4
-                groups-per-step = {{GroupsPerStep}}
-                group-size = 8
-                rl-steps = {{Steps}}
-                eval-size = 0
-                generators = 0
-                prompts-per-generation = 2
-              }
-              model { d-model = 32, n-layers = 1, n-heads = 2, max-seq-len = 64 }
-              generation.max-new-tokens = 24
-              cluster.weight-sync-timeout = 5s
-            }
-            akka.remote.dot-netty.tcp.port = {{learnerPort}}
-            """);
-        return path;
-    }
+    private string WritePipeline(int learnerPort) =>
+        ClusterRun.WritePipeline(_dir, learnerPort, Steps, GroupsPerStep, "persistence.checkpoint-every = 4");
 
     private NodeProcess Start(string name, params string[] args)
     {
@@ -72,32 +47,25 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
     private NodeProcess StartGenerator(string pipeline, string seed) =>
         Start($"generator {++_nodes}", "node", "--role", "generator", "--seed-nodes", seed, "--config", pipeline);
 
-    /// <summary>The newest RL step in metrics.jsonl (a resumed learner rewrites it from its checkpoint on).</summary>
-    private int LatestRlStep()
-    {
-        var metrics = Path.Combine(RunDirectory, "metrics.jsonl");
-        if (!File.Exists(metrics)) return 0;
-        using var stream = new FileStream(metrics, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        var step = 0;
-        while (reader.ReadLine() is { } line)
-        {
-            try
-            {
-                using var doc = JsonDocument.Parse(line);
-                if (doc.RootElement.GetProperty("kind").GetString() == "rl") step = Math.Max(step, doc.RootElement.GetProperty("step").GetInt32());
-            }
-            catch (JsonException)
-            {
-                // A line being written right now.
-            }
-        }
-        return step;
-    }
+    private int LatestRlStep() => ClusterRun.LatestRlStep(RunDirectory);
 
     [Fact]
     [Trait("Category", "Slow")]
     public async Task Through_random_kills_of_generators_and_the_learner_and_partitions_the_run_finishes_and_trains_every_prompt_once()
+    {
+        try
+        {
+            await ChaosRun();
+        }
+        catch
+        {
+            // Every node's last lines, for a failure seen only in CI.
+            foreach (var p in _processes) output.WriteLine($"--- {p.Name}:\n{p.Tail(60)}");
+            throw;
+        }
+    }
+
+    private async Task ChaosRun()
     {
         var seed = int.TryParse(Environment.GetEnvironmentVariable("ACTORRL_CHAOS_SEED"), out var s) ? s : Environment.TickCount & 0xffff;
         var cycles = int.TryParse(Environment.GetEnvironmentVariable("ACTORRL_CHAOS_CYCLES"), out var c) ? c : 6;

@@ -20,32 +20,7 @@ public sealed class ClusterProcessTests : IDisposable
     private const int Steps = 40;
     private const int GroupsPerStep = 4;
 
-    private string WritePipeline(int learnerPort)
-    {
-        var path = Path.Combine(_dir, "pipeline.conf");
-        File.WriteAllText(path, $$"""
-            include "cluster.conf"
-            actorrl {
-              run.dir = "{{Path.Combine(_dir, "run")}}"
-              task.arithmetic { digits-min = 1, digits-max = 2, operations = ["+"] }
-              warm-start.steps = 0
-              pipeline {
-                max-staleness = 4
-                groups-per-step = {{GroupsPerStep}}
-                group-size = 8
-                rl-steps = {{Steps}}
-                eval-size = 0
-                generators = 0
-                prompts-per-generation = 2
-              }
-              model { d-model = 32, n-layers = 1, n-heads = 2, max-seq-len = 64 }
-              generation.max-new-tokens = 24
-              cluster.weight-sync-timeout = 5s
-            }
-            akka.remote.dot-netty.tcp.port = {{learnerPort}}
-            """);
-        return path;
-    }
+    private string WritePipeline(int learnerPort) => ClusterRun.WritePipeline(_dir, learnerPort, Steps, GroupsPerStep);
 
     private NodeProcess Start(string name, params string[] args)
     {
@@ -57,20 +32,7 @@ public sealed class ClusterProcessTests : IDisposable
     private NodeProcess StartGenerator(string name, string pipeline, string seed, int port) =>
         Start(name, "node", "--role", "generator", "--seed-nodes", seed, "--config", pipeline, "--port", port.ToString());
 
-    private int LatestRlStep()
-    {
-        var metrics = Path.Combine(_dir, "run", "metrics.jsonl");
-        if (!File.Exists(metrics)) return 0;
-        using var stream = new FileStream(metrics, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        var step = 0;
-        while (reader.ReadLine() is { } line)
-        {
-            using var doc = JsonDocument.Parse(line);
-            if (doc.RootElement.GetProperty("kind").GetString() == "rl") step = Math.Max(step, doc.RootElement.GetProperty("step").GetInt32());
-        }
-        return step;
-    }
+    private int LatestRlStep() => ClusterRun.LatestRlStep(Path.Combine(_dir, "run"));
 
     private async Task WaitForStep(int step, NodeProcess learner, TimeSpan timeout)
     {

@@ -25,31 +25,8 @@ public sealed class TlsClusterProcessTests : IDisposable
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 
-    private string WritePipeline(int learnerPort)
-    {
-        var path = Path.Combine(_dir, "pipeline.conf");
-        File.WriteAllText(path, $$"""
-            include "cluster.conf"
-            actorrl {
-              run.dir = "{{Path.Combine(_dir, "run")}}"
-              task.arithmetic { digits-min = 1, digits-max = 2, operations = ["+"] }
-              warm-start.steps = 0
-              pipeline {
-                groups-per-step = {{GroupsPerStep}}
-                group-size = 8
-                rl-steps = {{Steps}}
-                eval-size = 0
-                generators = 0
-                prompts-per-generation = 2
-              }
-              model { d-model = 32, n-layers = 1, n-heads = 2, max-seq-len = 64 }
-              generation.max-new-tokens = 24
-              cluster { weight-sync-timeout = 5s, weight-transport = tcp }
-            }
-            akka.remote.dot-netty.tcp.port = {{learnerPort}}
-            """);
-        return path;
-    }
+    private string WritePipeline(int learnerPort) =>
+        ClusterRun.WritePipeline(_dir, learnerPort, Steps, GroupsPerStep, "cluster.weight-transport = tcp");
 
     /// <summary>The --set options that give a node its TLS identity.</summary>
     private static string[] Tls(ClusterTlsSettings tls) =>
