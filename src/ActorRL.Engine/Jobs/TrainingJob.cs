@@ -161,6 +161,9 @@ public static class TrainingJob
             ["groups_dropped_stale"] = s.DroppedStale,
             ["groups_dropped_uniform"] = s.DroppedUniform,
             ["learner_waits_for_due_group"] = s.LearnerWaitsForDueGroup,
+            // Groups a generator handed in that this side refused (another generator's attempt; malformed).
+            ["groups_refused_from_other_holder"] = s.GroupsRefusedFromOtherHolder,
+            ["groups_refused_malformed"] = s.GroupsRefusedMalformed,
             ["generator_failures"] = s.GenerationFailures,
             ["verifier_failures"] = s.VerifierFailures,
             ["max_staleness_observed"] = s.MaxStaleness,
@@ -173,6 +176,7 @@ public static class TrainingJob
         if (rebuiltFromLedger)
         {
             foreach (var counter in new[] { "wall_seconds", "rl_wall_seconds", "groups_dropped_stale", "groups_dropped_uniform", "learner_waits_for_due_group",
+                         "groups_refused_from_other_holder", "groups_refused_malformed",
                          "generator_failures", "verifier_failures", "max_staleness_observed", "groups_by_node", "prompts_quarantined" })
                 summary[counter] = null;
             summary["groups_consumed"] = consumed?.Count;

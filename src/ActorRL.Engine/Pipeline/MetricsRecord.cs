@@ -27,4 +27,6 @@ public sealed record RunSummary(
     IReadOnlyDictionary<string, long>? GroupsByNode = null,
     bool AlreadyComplete = false,
     IReadOnlyList<Lifecycle.QuarantinedPrompt>? Quarantined = null,
-    long LearnerWaitsForDueGroup = 0);
+    long LearnerWaitsForDueGroup = 0,
+    long GroupsRefusedFromOtherHolder = 0,
+    long GroupsRefusedMalformed = 0);

@@ -88,7 +88,9 @@ public sealed record CoordinatorStats(
     IReadOnlyList<QuarantinedPrompt>? Quarantined = null,
     IReadOnlyList<StageCensus>? Stages = null,
     bool LearnerWaiting = false,
-    long LearnerWaitsForDueGroup = 0);
+    long LearnerWaitsForDueGroup = 0,
+    long GroupsRefusedFromOtherHolder = 0,
+    long GroupsRefusedMalformed = 0);
 
 /// <summary>
 /// Coordinator or watchdog → run supervisor: the pipeline cannot go on (a stage stopped moving); ends the run with

@@ -301,5 +301,7 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
         _book?.Quarantined.ToList() ?? [],
         _book?.Census(Now) ?? [],
         _waitingLearner is not null,
-        _book?.WaitsForDue ?? 0);
+        _book?.WaitsForDue ?? 0,
+        _book?.RefusedFromOtherHolder ?? 0,
+        _book?.RefusedMalformed ?? 0);
 }

@@ -45,7 +45,8 @@ public sealed class RunSupervisor : ReceiveActor
             _completion.TrySetResult(new RunSummary(f.AccuracyBefore, f.AccuracyAfter, f.Steps, f.WarmStartSteps,
                 (DateTime.UtcNow - _started).TotalSeconds, f.RlWallSeconds, f.Version, stats.GroupsConsumed,
                 stats.DroppedStale, stats.DroppedUniform, stats.GenerationFailures, stats.VerifierFailures, stats.MaxObservedStaleness,
-                stats.GroupsByNode, f.AlreadyComplete, stats.Quarantined, stats.LearnerWaitsForDueGroup));
+                stats.GroupsByNode, f.AlreadyComplete, stats.Quarantined, stats.LearnerWaitsForDueGroup,
+                stats.GroupsRefusedFromOtherHolder, stats.GroupsRefusedMalformed));
         });
         Receive<GetCoordinatorStats>(m => _coordinator.Forward(m));
         Receive<Status.Failure>(f => _completion.TrySetException(f.Cause));

@@ -21,7 +21,9 @@ public sealed class HostileGeneratorNodeTests
 
     /// <summary>
     /// In turn: forges the gold answer, the prompt and every reward ("forged" is right, it says); puts a token id
-    /// past the vocabulary; drops a response; hands the same forged group in twice.
+    /// past the vocabulary; drops a response; hands the same forged group in twice. And with every group it hands in
+    /// "stolen" ones under the ids of attempts it guesses were issued to others (ids are PROMPT#ATTEMPT, so the
+    /// neighbours of its own are easy guesses).
     /// </summary>
     private sealed class HostileBackend(IRolloutBackend inner) : IRolloutBackend
     {
@@ -47,13 +49,33 @@ public sealed class HostileGeneratorNodeTests
             public long TokensGenerated => inner.TokensGenerated;
             public void Dispose() => inner.Dispose();
 
-            public IReadOnlyList<RolloutGroup> Results => _results ??= inner.Results.SelectMany(g => (backend._groups++ % 4) switch
+            public IReadOnlyList<RolloutGroup> Results => _results ??= Build(inner.Results);
+
+            private IReadOnlyList<RolloutGroup> Build(IReadOnlyList<RolloutGroup> own)
             {
-                0 => new[] { Forged(g) },
-                1 => new[] { g with { Rollouts = g.Rollouts.Select((r, i) => i == 0 ? r with { TokenIds = r.TokenIds.Select(_ => 7).ToList() } : r).ToList() } },
-                2 => new[] { g with { Rollouts = g.Rollouts.Skip(1).ToList() } },
-                _ => new[] { Forged(g), Forged(g) },
-            }).ToList();
+                var mine = own.Select(g => g.GroupId).ToHashSet();
+                return own.SelectMany(g => ((backend._groups++ % 4) switch
+                {
+                    0 => new[] { Forged(g) },
+                    1 => new[] { g with { Rollouts = g.Rollouts.Select((r, i) => i == 0 ? r with { TokenIds = r.TokenIds.Select(_ => 7).ToList() } : r).ToList() } },
+                    2 => new[] { g with { Rollouts = g.Rollouts.Skip(1).ToList() } },
+                    _ => new[] { Forged(g), Forged(g) },
+                }).Concat(Stolen(g).Where(s => !mine.Contains(s.GroupId)))).ToList();
+            }
+
+            private static IEnumerable<RolloutGroup> Stolen(RolloutGroup g)
+            {
+                var hash = g.GroupId.IndexOf('#');
+                var prompt = long.Parse(g.PromptId["synthetic:".Length..], System.Globalization.CultureInfo.InvariantCulture);
+                var attempt = long.Parse(g.GroupId[(hash + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+                foreach (var k in new[] { -3, -2, -1, 1, 2, 3 })
+                    yield return g with
+                    {
+                        GroupId = $"synthetic:{prompt + k}#{attempt + k}",
+                        PromptId = $"synthetic:{prompt + k}",
+                        Rollouts = g.Rollouts.Select(r => r with { Text = "stolen" }).ToList(),
+                    };
+            }
         }
     }
 
@@ -100,6 +122,10 @@ public sealed class HostileGeneratorNodeTests
             Assert.Equal(GroupSize, group.Rollouts.Count);
             Assert.All(group.Rollouts, r => Assert.All(r.TokenIds, id => Assert.InRange(id, 0, Vocabulary - 1)));
         }
+        // Nothing handed in under another generator's attempt was used, and such attempts were made and refused.
+        Assert.DoesNotContain(groups, g => g.Rollouts.Any(r => r.Text == "stolen"));
+        Assert.True(summary.GroupsRefusedFromOtherHolder > 0, "no stolen group hit a live attempt of the honest node: the test proves nothing");
+        Assert.True(summary.GroupsRefusedMalformed > 0);
         // The hostile node's forged groups were used (it was not simply shut out), and scored by this side: 0.
         var forged = groups.Where(g => g.Rollouts.All(r => r.Text == "forged")).ToList();
         Assert.NotEmpty(forged);

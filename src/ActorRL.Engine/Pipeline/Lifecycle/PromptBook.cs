@@ -116,6 +116,9 @@ public sealed class PromptBook
     /// <summary>Groups handed in by someone other than the generator their attempt was issued to, and refused.</summary>
     public long RefusedFromOtherHolder { get; private set; }
 
+    /// <summary>Groups refused as malformed (<c>GroupShape</c>): each failed its attempt, and its prompt was generated again.</summary>
+    public long RefusedMalformed { get; private set; }
+
     /// <summary>Learner steps that, with a batch's worth buffered, waited for a due group still generating or verifying
     /// (each step counted once, however often it asked).</summary>
     public long WaitsForDue { get; private set; }
@@ -198,6 +201,7 @@ public sealed class PromptBook
         }
         if (malformed is not null)
         {
+            RefusedMalformed++;
             Fail(entry, $"malformed group: {malformed}", now);
             return GroupArrival.Malformed;
         }
