@@ -26,6 +26,7 @@ public static class GeneratorNode
         // shuts a node down when its outbound TLS handshake fails (the peers' certificates do not share a CA).
         _ = system.WhenTerminated.ContinueWith(_ =>
         {
+            if (completion.Task.IsCompleted) return; // the learner left first: the node's run already ended
             var reason = CoordinatedShutdown.Get(system).ShutdownReason;
             if (reason is null || reason == CoordinatedShutdown.ClusterDowningReason.Instance || reason == CoordinatedShutdown.ClusterLeavingReason.Instance)
                 completion.TrySetResult("this node left the cluster (downed or shut down)");

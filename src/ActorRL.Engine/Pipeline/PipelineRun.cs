@@ -16,9 +16,13 @@ public static class PipelineRun
         var root = system.ActorOf(Props.Create(() => new RunSupervisor(parts, completion)), "run");
         // The actor system can end under the run (a cluster node downed, remoting shut down after a failed TLS
         // handshake): the run then ends with that reason instead of waiting forever for a summary.
-        _ = system.WhenTerminated.ContinueWith(_ => completion.TrySetException(new ExplainedRunFailure(
-            $"the learner's actor system shut down ({CoordinatedShutdown.Get(system).ShutdownReason?.GetType().Name ?? "terminated"}) before the run ended; " +
-            "the log above says why. Run the same command again to resume from the last checkpoint")), TaskScheduler.Default);
+        _ = system.WhenTerminated.ContinueWith(_ =>
+        {
+            if (completion.Task.IsCompleted) return; // the normal end: the run finished, then the system was stopped
+            completion.TrySetException(new ExplainedRunFailure(
+                $"the learner's actor system shut down ({CoordinatedShutdown.Get(system).ShutdownReason?.GetType().Name ?? "terminated"}) before the run ended; " +
+                "the log above says why. Run the same command again to resume from the last checkpoint"));
+        }, TaskScheduler.Default);
         using var observerStop = new CancellationTokenSource();
         var observer = observe is null ? Task.CompletedTask : observe(system, root, observerStop.Token);
         try
