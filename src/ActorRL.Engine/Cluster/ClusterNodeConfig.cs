@@ -19,9 +19,9 @@ public sealed record ClusterNodeConfig(string Role, IReadOnlyList<string> SeedNo
             $"akka.cluster.roles = [{Quote(Role)}]",
             $"akka.cluster.seed-nodes = [{string.Join(", ", SeedNodes.Select(Quote))}]",
         };
-        // Only the learner decides who is down: a generator node's own split-brain resolver, waking from a stall
-        // with a stale view, could down the learner (the chaos test caught one doing so). A generator node cut off
-        // from the learner ends its run instead (GeneratorNodeSupervisor, actorrl.cluster.learner-lost-after).
+        // Only the learner decides who is down: a generator node's own split-brain resolver, deciding from a stale
+        // view after a stall (or downing all when reachability flaps), could down the learner. A generator node cut
+        // off from the learner ends its run instead (GeneratorNodeSupervisor, actorrl.cluster.learner-lost-after).
         if (Role != LearnerNode.Role) lines.Add("akka.cluster.downing-provider-class = \"\"");
         if (Hostname is not null) lines.Add($"akka.remote.dot-netty.tcp.hostname = {Quote(Hostname)}");
         if (Port is not null) lines.Add($"akka.remote.dot-netty.tcp.port = {Port}");

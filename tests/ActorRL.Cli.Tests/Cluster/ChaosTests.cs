@@ -16,6 +16,7 @@ namespace ActorRL.Cli.Tests.Cluster;
 /// finished, every step is counted once, every prompt is trained on exactly once.
 /// ACTORRL_CHAOS_SEED and ACTORRL_CHAOS_CYCLES replay or lengthen a run (docs/recovery.md).
 /// </summary>
+[Collection(nameof(ChaosTests))]
 public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
 {
     // Long enough that the faults strike while it trains (a step takes well under a second here).
@@ -42,6 +43,13 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         var process = new NodeProcess(name, args);
         _processes.Add(process);
         return process;
+    }
+
+    /// <summary>Replaces generator nodes that have exited, so two are always running (an operator's replica count).</summary>
+    private void KeepTwo(List<NodeProcess> generators, string pipeline, string seed)
+    {
+        generators.RemoveAll(g => g.HasExited);
+        while (generators.Count < 2) generators.Add(StartGenerator(pipeline, seed));
     }
 
     private NodeProcess StartGenerator(string pipeline, string seed) =>
@@ -85,11 +93,15 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         {
             // Each fault strikes a run that is making progress: two more steps since the last one.
             var from = LatestRlStep();
-            await Poll.Until(() => LatestRlStep() >= from + 2 || learner.HasExited, TimeSpan.FromMinutes(4),
+            await Poll.Until(() =>
+                {
+                    KeepTwo(generators, pipeline, seedNode);
+                    return LatestRlStep() >= from + 2 || learner.HasExited;
+                }, TimeSpan.FromMinutes(4),
                 () => $"no progress past step {from} in cycle {cycle}; learner:\n{learner.Tail()}");
             if (learner.HasExited) break;
             var step = LatestRlStep();
-            generators.RemoveAll(g => g.HasExited);
+            KeepTwo(generators, pipeline, seedNode);
             switch (random.Next(3))
             {
                 case 0:
@@ -117,10 +129,18 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
                     break;
                 }
             }
-            while (generators.Count(g => !g.HasExited) < 2) generators.Add(StartGenerator(pipeline, seedNode));
+            KeepTwo(generators, pipeline, seedNode);
         }
 
-        var code = await learner.WaitAsync(TimeSpan.FromMinutes(6));
+        // Like an operator's replica count: generator nodes that left (downed while the cores were starved, say) are
+        // replaced until the run ends.
+        var deadline = DateTime.UtcNow.AddMinutes(6);
+        while (!learner.HasExited && DateTime.UtcNow < deadline)
+        {
+            KeepTwo(generators, pipeline, seedNode);
+            await Task.Delay(500);
+        }
+        var code = await learner.WaitAsync(TimeSpan.FromSeconds(30));
         foreach (var fault in faults) output.WriteLine(fault);
         output.WriteLine($"{faults.Count} faults, {learners} learner processes, {_nodes} generator processes, {clock.Elapsed.TotalSeconds:0} s");
         Assert.True(code == 0, $"the last learner exited {code}:\n{learner.Tail()}");
@@ -146,3 +166,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"audit: {Steps} steps once each, {consumed.Count} prompts once each, {quarantined.Count} quarantined, {history.OfType<RunResumed>().Count()} resumes");
     }
 }
+
+/// <summary>The chaos test runs alone: other process tests on the same two cores would make its faults theirs.</summary>
+[CollectionDefinition(nameof(ChaosTests), DisableParallelization = true)]
+public sealed class ChaosTestsCollection;
