@@ -26,7 +26,9 @@ public static class TrainingProgress
             var source = new LiveSnapshotSource(plan,
                 () => metrics.Ask<LatestMetrics>(GetLatestMetrics.Instance, timeout, stop),
                 async () => lastStats = await root.Ask<CoordinatorStats>(GetCoordinatorStats.Instance, timeout, stop),
-                () => Task.FromResult(lastStats is null ? null : (GeneratorActivity?)new GeneratorActivity(pipeline.Generators, lastStats.GeneratorBusySeconds)));
+                () => Task.FromResult(lastStats is null ? null : (GeneratorActivity?)new GeneratorActivity(
+                    // Every generator that has asked for work, remote ones too (a cluster's learner node often has none of its own).
+                    lastStats.Generators > 0 ? lastStats.Generators : pipeline.Generators, lastStats.GeneratorBusySeconds)));
             var view = LiveProgressView.ForStandardOutput();
             var previous = levels.MinimumLevel;
             // Warnings (drops, stalls) are on the panel and in the log file; only errors may interrupt the drawing.

@@ -67,6 +67,7 @@ public sealed record GetCoordinatorStats : ILocalOnly
 /// <param name="Quarantined">Prompts given up on after repeated failed attempts.</param>
 /// <param name="Stages">How many prompts each live stage holds now, and for how long the oldest has been there.</param>
 /// <param name="LearnerWaiting">The learner asked for a batch that is not served yet.</param>
+/// <param name="Generators">Generators alive that have asked for work, on this node or generator nodes.</param>
 public sealed record CoordinatorStats(
     long LearnerVersion,
     int InFlight,
@@ -90,7 +91,8 @@ public sealed record CoordinatorStats(
     bool LearnerWaiting = false,
     long LearnerWaitsForDueGroup = 0,
     long GroupsRefusedFromOtherHolder = 0,
-    long GroupsRefusedMalformed = 0);
+    long GroupsRefusedMalformed = 0,
+    int Generators = 0);
 
 /// <summary>
 /// Coordinator or watchdog → run supervisor: the pipeline cannot go on (a stage stopped moving); ends the run with

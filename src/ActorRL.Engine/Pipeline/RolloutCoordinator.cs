@@ -64,7 +64,11 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
         Receive<GroupGenerated>(OnGroupGenerated);
         Receive<GroupScored>(OnGroupScored);
         Receive<GeneratorReset>(r => OnGeneratorLost(r.Generator, r.Reason));
-        Receive<Terminated>(t => OnGeneratorLost(t.ActorRef, "stopped"));
+        Receive<Terminated>(t =>
+        {
+            _watched.Remove(t.ActorRef);
+            OnGeneratorLost(t.ActorRef, "stopped");
+        });
         Receive<RequestBatch>(r =>
         {
             AdvanceVersion(r.LearnerVersion);
@@ -303,5 +307,6 @@ public sealed class RolloutCoordinator : ReceiveActor, IWithTimers
         _waitingLearner is not null,
         _book?.WaitsForDue ?? 0,
         _book?.RefusedFromOtherHolder ?? 0,
-        _book?.RefusedMalformed ?? 0);
+        _book?.RefusedMalformed ?? 0,
+        _watched.Count);
 }
