@@ -21,8 +21,9 @@ public static class GeneratorNode
         using var compute = Training.TorchComputeSettings.Apply(settings.Run);
         var backends = GeneratorBackends.ForSettings(settings);
         system.ActorOf(Props.Create(() => new GeneratorNodeSupervisor(settings.Pipeline, settings.Cluster, backends, completion)), "node");
-        // Downed by the split-brain resolver (cut off from the learner, or the learner died): the cluster shuts
-        // this node's actor system down, which also ends the node's run. Any other shutdown is a failure: Akka.Remote
+        // Downed by the learner's split-brain resolver (it saw this node unreachable): the cluster shuts this node's
+        // actor system down, which also ends the node's run (a learner that died or is cut off ends it through
+        // GeneratorNodeSupervisor's learner-lost-after instead). Any other shutdown is a failure: Akka.Remote
         // shuts a node down when its outbound TLS handshake fails (the peers' certificates do not share a CA).
         _ = system.WhenTerminated.ContinueWith(_ =>
         {
