@@ -99,6 +99,30 @@ public sealed class RemoteTrustTests
     }
 
     [Fact]
+    public async Task A_transfer_or_offer_claiming_more_than_max_snapshot_bytes_is_refused_over_the_wire()
+    {
+        var settings = new ClusterSettings(true, 100_000, TimeSpan.FromSeconds(10), false, 1, TimeSpan.FromSeconds(30), MaxSnapshotBytes: 1 << 20);
+        using var learner = ActorSystem.Create("actorrl", ClusterTestConfig.Node("learner"));
+        using var generator = ActorSystem.Create("actorrl", ClusterTestConfig.Node("generator"));
+        // Stands at the learner's weight-sync path (the one the receiver subscribes to): what it sends is taken as the learner's.
+        var (fakeLearner, seen, signal) = Collector.Start(learner, "weight-sync");
+        var (hub, published, _) = Collector.Start(generator, "weights");
+        var source = TwoNodes.RefTo(generator, AddressOf(learner), "weight-sync");
+        generator.ActorOf(Props.Create(() => new WeightSyncReceiver(source, hub, settings)), "weight-sync");
+        await Collector.Next<SubscribeWeightSync>(seen, signal);
+        var receiver = TwoNodes.RefTo(learner, AddressOf(generator), "weight-sync");
+
+        var data = new byte[1000];
+        receiver.Tell(new WeightChunk(1, WeightChunk.Full, 0, 3000, 3_000_000, 0, System.IO.Hashing.Crc32.HashToUInt32(data), data), fakeLearner);
+        var refusedChunk = await Collector.Next<WeightSyncRequest>(seen, signal, r => r.FailedVersion == 1);
+        Assert.Contains("over max-snapshot-bytes", refusedChunk.Reason);
+        receiver.Tell(new WeightsOffer(2, WeightChunk.Full, 3_000_000, 0, "127.0.0.1", 1, 1, new string('a', 64)), fakeLearner);
+        var refusedOffer = await Collector.Next<WeightSyncRequest>(seen, signal, r => r.FailedVersion == 2);
+        Assert.Contains("max-snapshot-bytes", refusedOffer.Reason);
+        Assert.Empty(published);
+    }
+
+    [Fact]
     public void A_chunk_header_claiming_two_gigabytes_allocates_only_the_bytes_it_carries()
     {
         // 100 bytes of 2 GB in 20,000,000 chunks of 100 bytes: a well-formed first chunk of an absurd transfer.
