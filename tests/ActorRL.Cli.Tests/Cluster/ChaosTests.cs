@@ -134,12 +134,11 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
 
         // Like an operator's replica count: generator nodes that left (downed while the cores were starved, say) are
         // replaced until the run ends.
-        var deadline = DateTime.UtcNow.AddMinutes(6);
-        while (!learner.HasExited && DateTime.UtcNow < deadline)
-        {
-            KeepTwo(generators, pipeline, seedNode);
-            await Task.Delay(500);
-        }
+        await Poll.Until(() =>
+            {
+                KeepTwo(generators, pipeline, seedNode);
+                return learner.HasExited;
+            }, TimeSpan.FromMinutes(6), () => $"the last learner did not finish; learner:\n{learner.Tail()}");
         var code = await learner.WaitAsync(TimeSpan.FromSeconds(30));
         foreach (var fault in faults) output.WriteLine(fault);
         output.WriteLine($"{faults.Count} faults, {learners} learner processes, {_nodes} generator processes, {clock.Elapsed.TotalSeconds:0} s");

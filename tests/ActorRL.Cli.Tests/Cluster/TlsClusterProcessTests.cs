@@ -54,8 +54,8 @@ public sealed class TlsClusterProcessTests : IDisposable
         var learner = Start("learner", ["train", pipeline, .. Tls(_certificates.Node("learner"))]);
         // The nodes start once the learner listens, so the rogue's first attempt meets it (a refused connection
         // would put the next attempt ten seconds later, possibly after the short run has ended).
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!learner.Output.Contains("Learner node at") && !learner.HasExited && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await Poll.Until(() => learner.Output.Contains("Learner node at") || learner.HasExited, TimeSpan.FromSeconds(120),
+            () => $"the learner did not start listening:\n{learner.Tail()}");
         Assert.True(learner.Output.Contains("Learner node at"), $"the learner did not start listening:\n{learner.Tail()}");
         var roguePort = NodeProcess.FreePort();
         var rogue = Start("rogue", ["node", "--role", "generator", "--seed-nodes", seed, "--config", pipeline, "--port", roguePort.ToString(),

@@ -22,6 +22,15 @@ internal static class ClusterTestConfig
     public static PipelineConfig Pipeline(params string[] overrides) =>
         PipelineConfig.Load(new[] { Path.Combine(HoconDirectory, "cluster.conf") }, overrides, new[] { HoconDirectory });
 
+    /// <summary>
+    /// A cluster's learner node on the synthetic task: no generators of its own (every group comes from generator
+    /// nodes), no evaluation, the given trainer.
+    /// </summary>
+    public static PipelineParts LearnerNodeParts(PipelineSettings settings, Synthetic.SyntheticTask task, Func<IPolicyTrainer> trainer,
+        ClusterSettings cluster, GroupShape? shape = null) =>
+        new(settings, false, 0, task, ActorRL.Tasks.PromptCursor.Start, _ => throw new InvalidOperationException("no local generators"),
+            trainer, new VerdictRewardFunction(task.Verifier), MetricsPath: null, EvaluateAround: false, Cluster: cluster, Shape: shape);
+
     /// <summary>Akka configuration of one node on 127.0.0.1, any free port.</summary>
     public static Config Node(string role, IReadOnlyList<string>? seeds = null, params string[] overrides) =>
         new ClusterNodeConfig(role, seeds ?? Array.Empty<string>(), Port: 0).ToAkkaConfig()

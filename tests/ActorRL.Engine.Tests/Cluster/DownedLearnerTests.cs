@@ -16,8 +16,7 @@ public sealed class DownedLearnerTests
         var settings = PipelineHarness.Settings(steps: 1000, generators: 0);
         var task = new SyntheticTask();
         var cluster = new ClusterSettings(true, 100_000, TimeSpan.FromSeconds(5), false, 1, TimeSpan.FromSeconds(30));
-        var parts = new PipelineParts(settings, false, 0, task, PromptCursor.Start, _ => throw new InvalidOperationException("no local generators"),
-            () => new SyntheticTrainer(workload), new VerdictRewardFunction(task.Verifier), MetricsPath: null, EvaluateAround: false, Cluster: cluster);
+        var parts = ClusterTestConfig.LearnerNodeParts(settings, task, () => new SyntheticTrainer(workload), cluster);
 
         var run = PipelineRun.ExecuteAsync(parts, ClusterTestConfig.Node("learner"), ClusterNodeConfig.ActorSystemName, (system, _, _) =>
         {

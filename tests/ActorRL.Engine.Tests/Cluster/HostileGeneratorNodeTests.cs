@@ -86,9 +86,8 @@ public sealed class HostileGeneratorNodeTests
         var settings = PipelineHarness.Settings(maxStaleness: 1, groupsPerStep: 4, steps: 8, generators: 0, groupSize: GroupSize);
         var task = new SyntheticTask();
         var consumed = new ConcurrentQueue<(long Version, RolloutGroup Group)>();
-        var parts = new PipelineParts(settings, false, 0, task, PromptCursor.Start, _ => throw new InvalidOperationException("no local generators"),
-            () => new PipelineHarness.RecordingTrainer(workload, consumed), new VerdictRewardFunction(task.Verifier), MetricsPath: null, EvaluateAround: false,
-            Cluster: Cluster, Shape: new GroupShape(GroupSize, workload.DecodeSteps, Vocabulary));
+        var parts = ClusterTestConfig.LearnerNodeParts(settings, task, () => new PipelineHarness.RecordingTrainer(workload, consumed), Cluster,
+            new GroupShape(GroupSize, workload.DecodeSteps, Vocabulary));
         var nodes = new List<ActorSystem>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var summary = await PipelineRun.ExecuteAsync(parts, ClusterTestConfig.Node("learner"), ClusterNodeConfig.ActorSystemName, (system, _, _) =>

@@ -23,8 +23,7 @@ public sealed class InProcessClusterTests
         var settings = PipelineHarness.Settings(maxStaleness: 1, groupsPerStep: 4, steps: 8, generators: 0);
         var task = new SyntheticTask();
         var consumed = new System.Collections.Concurrent.ConcurrentQueue<(long Version, Core.Rollouts.RolloutGroup Group)>();
-        var parts = new PipelineParts(settings, false, 0, task, PromptCursor.Start, _ => throw new InvalidOperationException("no local generators"),
-            () => new PipelineHarness.RecordingTrainer(workload, consumed), new VerdictRewardFunction(task.Verifier), MetricsPath: null, EvaluateAround: false, Cluster: Cluster);
+        var parts = ClusterTestConfig.LearnerNodeParts(settings, task, () => new PipelineHarness.RecordingTrainer(workload, consumed), Cluster);
         var nodes = new List<ActorSystem>();
         var nodeRuns = new List<Task<string>>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
